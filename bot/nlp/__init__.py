@@ -1,0 +1,1 @@
+"""Natural-language processing: the spaCy pipeline, date resolution and event extraction."""

@@ -1,0 +1,85 @@
+"""The project's spaCy pipeline: the English model plus our rules and components.
+
+Documents are made with ``make_doc`` so that ``doc._.published`` (the article's publication
+date) is set before the components run; ``nlp.pipe`` accepts such Docs as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from bot.domain import Article, Event, TemporalExpression
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+
+if not Doc.has_extension("published"):
+    Doc.set_extension("published", default=None)
+
+
+def add_components(nlp: Language) -> Language:
+    """Add the entity patterns, the date resolver and the event extractor to ``nlp``."""
+    # Importing the modules registers their @Language.factory components.
+    from bot.nlp import events, temporal  # noqa: F401
+
+    if "summit_entity_ruler" not in nlp.pipe_names:
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name="summit_entity_ruler",
+            before="ner",
+            config={"overwrite_ents": True},
+        )
+        ruler.from_disk(PATTERNS_DIR / "entities.jsonl")  # type: ignore[attr-defined]
+    if "summit_dates" not in nlp.pipe_names:
+        nlp.add_pipe("summit_dates", last=True)
+    if "summit_events" not in nlp.pipe_names:
+        nlp.add_pipe("summit_events", last=True)
+    return nlp
+
+
+@dataclass(slots=True)
+class ArticleAnalysis:
+    """What the pipeline found in one article; date offsets are into ``article.body``."""
+
+    article: Article
+    events: list[Event] = field(default_factory=list)
+    dates: list[TemporalExpression] = field(default_factory=list)
+
+
+class Extractor:
+    """Finds upcoming meetings and date expressions in articles; the model is loaded once."""
+
+    def __init__(self, model_name: str, batch_size: int = 8) -> None:
+        self._model_name = model_name
+        self._batch_size = batch_size
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            from bot.nlp.model import load_pipeline
+
+            self._nlp = load_pipeline(self._model_name)
+        return self._nlp
+
+    def make_doc(self, text: str, published: dt.date) -> Doc:
+        doc = self.nlp.make_doc(text)
+        doc._.published = published
+        return doc
+
+    def analyse(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis]:
+        """Analyse articles in batches, yielding results in input order."""
+        pairs = ((self.make_doc(a.body, a.published), a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self._batch_size):
+            yield ArticleAnalysis(article, list(doc._.events), list(doc._.temporal_expressions))
+
+    def analyse_one(self, article: Article) -> ArticleAnalysis:
+        return next(self.analyse([article]))
