@@ -10,14 +10,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.domain import Article, Event, TemporalExpression
-
-if TYPE_CHECKING:
-    from spacy.language import Language
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
@@ -25,11 +22,27 @@ if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
 
 
+@Language.component("summit_paragraphs")
+def split_paragraphs(doc: Doc) -> Doc:
+    """Start a sentence after every line break: subheads and datelines stand alone.
+
+    The parser keeps boundaries that are already set, and never splits on a blank line itself,
+    so an all-caps subhead would otherwise merge into the sentence after it.
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
 def add_components(nlp: Language) -> Language:
     """Add the entity patterns, the date resolver and the event extractor to ``nlp``."""
     # Importing the modules registers their @Language.factory components.
     from bot.nlp import events, temporal  # noqa: F401
 
+    if "summit_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("summit_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
     if "summit_entity_ruler" not in nlp.pipe_names:
         ruler = nlp.add_pipe(
             "entity_ruler",

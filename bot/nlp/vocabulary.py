@@ -1,0 +1,75 @@
+"""Word lists the event rules use: what names a meeting, what hedges it, what calls it off.
+
+Kept as data so that they can be reviewed and extended without touching the rules.
+"""
+
+# Nouns that name a meeting between leaders or a gathering of them.
+MEETING_NOUNS = frozenset(
+    {
+        "meeting", "meet", "summit", "talks", "talk", "appointment", "visit", "conference",
+        "dialogue", "encounter", "gathering", "session", "negotiation", "negotiations",
+        "forum", "audience", "tete-a-tete", "bilateral", "sit-down", "stop", "retreat",
+        "consultations", "discussions",
+    }
+)  # fmt: skip
+
+# Nouns that name a multilateral gathering when they carry a proper-noun modifier.
+GATHERING_NOUNS = frozenset(
+    {"summit", "meeting", "forum", "conference", "dialogue", "session", "council", "assembly"}
+)
+
+# Verbs whose object or complement is a meeting partner or a venue.
+MEETING_VERBS = frozenset(
+    {"meet", "host", "visit", "attend", "receive", "gather", "hold", "convene", "join",
+     "welcome", "talk", "confer", "lead"}
+)  # fmt: skip
+
+# Verbs that only count when their object is a meeting noun ("hold talks", "lead delegation").
+LIGHT_VERBS = frozenset({"hold", "join", "lead"})
+
+# Nouns a rule may climb through from a meeting to the verb that dates it ("in time for").
+LIGHT_NOUNS = frozenset({"time", "way", "eve", "run-up", "preparation", "preparations"})
+
+# Prepositions that put the meeting after (or before) the clause's own date.
+ORDERING_PREPOSITIONS = frozenset({"ahead", "before", "after", "following", "since", "prior"})
+
+# Words that make a meeting only possible.
+HEDGE_WORDS = frozenset(
+    {
+        "could", "may", "might", "possible", "possibly", "possibility", "chance", "chances",
+        "speculation", "open", "likely", "probable", "probably", "consider", "considering",
+        "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
+        "suggested", "invite", "invited", "invitation", "hope", "hoped", "hopes", "potential",
+        "tentative", "tentatively", "perhaps", "seek", "seeking",
+    }
+)  # fmt: skip
+
+POSTPONE_WORDS = frozenset(
+    {"postpone", "postponed", "postponement", "delay", "delayed", "defer", "deferred",
+     "reschedule", "rescheduled", "push", "put"}
+)  # fmt: skip
+CANCEL_WORDS = frozenset({"cancel", "cancelled", "canceled", "cancellation", "scrap", "scrapped",
+                          "call", "abandon", "abandoned", "drop"})  # fmt: skip
+# Particles that make "call"/"put"/"push" a cancelling or postponing verb.
+STATUS_PARTICLES = {"call": "off", "put": "off", "push": "back"}
+
+# Verbs and adjectives that point a clause into the future without a modal.
+FUTURE_CUES = frozenset(
+    {"will", "shall", "'ll", "going", "due", "expected", "scheduled", "set", "plan", "plans",
+     "planned", "planning", "slated", "upcoming", "next", "forthcoming", "to", "would",
+     "intend", "intends", "preparing", "prepare", "prepares", "ahead"}
+)  # fmt: skip
+
+# Verbs of saying: their own tense says nothing about the meeting they report.
+REPORTING_VERBS = frozenset(
+    {"say", "tell", "announce", "report", "confirm", "add", "note", "state", "declare",
+     "insist", "predict", "reveal", "disclose", "indicate", "signal", "write", "agree"}
+)  # fmt: skip
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+# Titles that stand for a person when no name is given ("the emperor of Japan").
+TITLE_NOUNS = frozenset(
+    {"emperor", "empress", "king", "queen", "pope", "emir", "sultan", "prince", "princess",
+     "crown prince", "sheikh", "grand duke"}
+)  # fmt: skip
