@@ -64,7 +64,14 @@ class Settings(BaseSettings):
             return value.replace(tzinfo=dt.UTC)
         return value
 
-    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_url",
+        "webhook_secret",
+        "bot_now",
+        "templates_dir",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

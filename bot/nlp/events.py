@@ -23,6 +23,7 @@ from bot.nlp.vocabulary import (
     CANCEL_WORDS,
     FUTURE_CUES,
     GATHERING_NOUNS,
+    ADJECTIVE_HEDGES,
     HEDGE_WORDS,
     LIGHT_NOUNS,
     LIGHT_VERBS,
@@ -57,6 +58,8 @@ class Mention:
     status: Status = Status.SCHEDULED
     firm: bool = False  # an explicit cue ("will", "due", "scheduled") makes it definite
     evidence: str = ""
+    partnered: bool = False  # a partner is named with the meeting word ("meet Xi")
+    days: int | None = None  # "a two-day summit"
 
 
 @Language.factory("summit_events")
@@ -97,13 +100,17 @@ def extract_events(
 
 def _is_trigger(token: Token) -> bool:
     lemma = token.lemma_.lower()
-    if token.pos_ in ("NOUN", "PROPN") and (lemma in MEETING_NOUNS or token.lower_ in MEETING_NOUNS):
+    if token.pos_ in ("NOUN", "PROPN") and (
+        lemma in MEETING_NOUNS or token.lower_ in MEETING_NOUNS
+    ):
         # A proper-noun "Meeting" counts only as part of a gathering's name.
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
     if token.pos_ == "VERB" and lemma in MEETING_VERBS:
         if lemma in LIGHT_VERBS:
             return False  # "hold talks": the noun is the mention
-        return not any(c.dep_ == "dobj" and c.lemma_.lower() in MEETING_NOUNS for c in token.children)
+        return not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in MEETING_NOUNS for c in token.children
+        )
     return False
 
 
@@ -128,6 +135,11 @@ def _climb(trigger: Token) -> _Chain:
     tokens = [trigger]
     ordered_from: int | None = None
     current = trigger
+    name = _name_entity(trigger)
+    if name is not None and name.root.i != trigger.i:
+        # "the Commonwealth Heads of Government Meeting will be held": climb from the name.
+        current = name.root
+        tokens.append(current)
     for _ in range(12):
         head = current.head
         if head.i == current.i or current.dep_ in _CLAUSE_BOUNDARIES:
@@ -151,14 +163,14 @@ def _analyse(
     chain = _climb(trigger)
     own = _own_tokens(trigger, triggers)
     summit = _summit_name(trigger)
-    participants = _participants(trigger, chain, own, names, summit is not None)
-    date = _attached_date(trigger, chain, own, date_tokens)
+    participants, partnered = _participants(trigger, chain, own, names, summit is not None)
+    status, firm, status_at = _status(trigger, chain)
+    date = _attached_date(trigger, chain, own, date_tokens, status_at)
     place = _place(trigger, chain, own)
-    status, firm = _status(trigger, chain)
     tense = _tense(trigger, chain)
     if not _is_upcoming(status, tense, date, published):
         return None
-    if not participants and summit is None and date is None:
+    if not participants and summit is None and date is None and status.is_upcoming:
         return None  # "the meeting": nothing to tell which one
     return Mention(
         trigger=trigger,
@@ -169,19 +181,75 @@ def _analyse(
         status=status,
         firm=firm,
         evidence=trigger.sent.text.strip(),
+        partnered=partnered,
+        days=_duration_days(trigger),
     )
 
 
+def _duration_days(trigger: Token) -> int | None:
+    """The length a modifier gives the meeting: "two-day", "3-day"."""
+    words = [t.lower_ for t in trigger.lefts]
+    text = " ".join(words).replace(" - ", "-")
+    for number, count in _NUMBER_WORDS.items():
+        if f"{number}-day" in text or f"{number} -day" in text:
+            return count
+    return None
+
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "2": 2, "3": 3,
+                 "4": 4, "5": 5}  # fmt: skip
+
+
 def _own_tokens(trigger: Token, triggers: list[Token]) -> list[Token]:
-    """The trigger's subtree, less the subtrees of other meeting words and nested clauses."""
+    """The trigger's subtree, less the subtrees of other meeting words and nested clauses.
+
+    A relative clause on the trigger itself ("the summit, which opens on Monday") stays:
+    it describes this meeting.
+    """
     excluded: set[int] = set()
     for other in triggers:
-        if other.i != trigger.i and other.is_ancestor(trigger) is False and trigger.is_ancestor(other):
+        if other.i != trigger.i and trigger.is_ancestor(other):
             excluded.update(t.i for t in other.subtree)
     for token in trigger.subtree:
-        if token.i != trigger.i and token.dep_ in ("relcl", "ccomp", "advcl") and token.pos_ == "VERB":
+        if token.i == trigger.i or token.head.i == trigger.i and token.dep_ in ("relcl", "acl"):
+            continue
+        if token.dep_ in ("relcl", "ccomp", "advcl") and token.pos_ in ("VERB", "AUX"):
             excluded.update(t.i for t in token.subtree)
     return [t for t in trigger.subtree if t.i not in excluded]
+
+
+def _subject_tokens(trigger: Token) -> set[int]:
+    """Tokens of a verb trigger's subject: dates there ("Aug 9") are not the meeting's."""
+    return {
+        t.i
+        for child in trigger.children
+        if child.dep_ in ("nsubj", "nsubjpass") and trigger.pos_ == "VERB"
+        for t in child.subtree
+    }
+
+
+def _split_each(mention: Mention) -> list[Mention]:
+    """ "A and B each called off visits": one meeting per person."""
+    subject = _subject(_climb(mention.trigger))
+    if subject is None or len(mention.participants) < 2:
+        return [mention]
+    verb = subject.head
+    if not any(c.lower_ == "each" for c in [*verb.children, *subject.children]):
+        return [mention]
+    return [
+        Mention(
+            trigger=mention.trigger,
+            participants=[name],
+            summit=mention.summit,
+            place=mention.place,
+            date=mention.date,
+            status=mention.status,
+            firm=mention.firm,
+            evidence=mention.evidence,
+            partnered=mention.partnered,
+        )
+        for name in mention.participants
+    ]
 
 
 # --- participants -------------------------------------------------------------------------------
@@ -189,17 +257,22 @@ def _own_tokens(trigger: Token, triggers: list[Token]) -> list[Token]:
 
 def _participants(
     trigger: Token, chain: _Chain, own: list[Token], names: NameIndex, is_summit: bool
-) -> list[str]:
+) -> tuple[list[str], bool]:
+    """The people taking part, and whether one was named with the meeting word itself."""
     found: list[str] = []
 
     def add(name: str | None) -> None:
         if name and name not in found:
             found.append(name)
 
+    subject_ids = _subject_tokens(trigger)
     for token in own:
-        if token.i == trigger.i:
+        if token.i == trigger.i or token.i in subject_ids:
             continue
         add(names.resolve(token))
+    if trigger.dep_ == "relcl" and any(c.tag_ in ("WP", "WDT") for c in trigger.children):
+        add(names.resolve(trigger.head))  # "Imran Khan, whom China will host"
+    partnered = bool(found)
     subject = _subject(chain)
     if subject is not None and not (is_summit and not _attends(chain)):
         for token in [subject, *subject.conjuncts]:
@@ -208,11 +281,17 @@ def _participants(
         # "a meeting with Xi" with no one named as going: the article's protagonist goes.
         found.insert(0, names.protagonist or "")
         found = [f for f in found if f]
-    return found
+    return found, partnered
 
 
 def _subject(chain: _Chain) -> Token | None:
     for token in chain.tokens:
+        if (
+            token.pos_ == "VERB"
+            and token.lemma_.lower() in REPORTING_VERBS
+            and token != chain.tokens[0]
+        ):
+            return None  # "X announced the summit": the announcer is not a participant
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child not in chain.tokens:
                 return child
@@ -242,37 +321,96 @@ def _attends(chain: _Chain) -> bool:
     """Whether the chain says its subject takes part in the gathering."""
     if chain.ordered_from is not None:
         return False
-    attending = {"attend", "join", "participate", "lead", "travel", "head", "go", "fly", "arrive",
-                 "host", "chair", "address", "represent", "be", "meet"}  # fmt: skip
-    return any(t.lemma_.lower() in attending for t in chain.tokens[1:]) or chain.top == chain.tokens[0]
+    return not any(t.lemma_.lower() in _NOT_ATTENDING for t in chain.tokens[1:])
+
+
+_NOT_ATTENDING = REPORTING_VERBS | {"invite", "urge", "call", "ask", "organise", "organize",
+                                    "prepare", "postpone", "cancel", "boycott", "skip", "miss"}  # fmt: skip
 
 
 # --- summits, places and dates -------------------------------------------------------------------
 
 
+def _name_entity(trigger: Token) -> Span | None:
+    """The name a capitalised meeting word ends: "the Commonwealth Heads of Government
+    Meeting". The model seldom labels such names, so the capitalised run is taken."""
+    if trigger.pos_ != "PROPN":
+        return None
+    doc = trigger.doc
+    start = trigger.i
+    while start > trigger.sent.start:
+        previous = doc[start - 1]
+        if previous.pos_ == "PROPN" or previous.tag_ == "NNPS" or previous.text == "-":
+            start -= 1
+        elif previous.lower_ in ("of", "and", "for", "'s") and start - 2 >= trigger.sent.start and (
+            doc[start - 2].pos_ == "PROPN"
+        ):
+            start -= 1
+        else:
+            break
+    while start < trigger.i and doc[start].pos_ != "PROPN":
+        start += 1
+    if start == trigger.i:
+        return None
+    return doc[start : trigger.i + 1]
+
+
 def _summit_name(trigger: Token) -> str | None:
     if trigger.lower_ not in GATHERING_NOUNS and trigger.lemma_.lower() not in GATHERING_NOUNS:
         return None
-    if trigger.ent_type_ in ("ORG", "EVENT") and trigger.pos_ == "PROPN":
-        ent = next((e for e in trigger.sent.ents if e.start <= trigger.i < e.end), None)
-        if ent is not None:
-            return _with_acronym(ent.text, ent.end, trigger.doc)
+    doc = trigger.doc
+    entity = _name_entity(trigger)
+    if entity is not None:
+        text = entity.text[4:] if entity.text.lower().startswith("the ") else entity.text
+        return _with_acronym(text, entity.end, doc)
     modifiers = [
-        c for c in trigger.lefts if c.dep_ in ("compound", "nmod", "amod", "nummod", "npadvmod")
+        c
+        for c in trigger.lefts
+        if c.dep_ in ("compound", "nmod", "amod", "nummod", "npadvmod", "poss")
+        and c.ent_type_ not in ("DATE", "TIME")
     ]
-    named = [m for m in modifiers if any(_is_name_word(t) for t in m.subtree)]
+    words = [t for m in modifiers for t in m.subtree]
+    places = {t.i for t in words if t.ent_type_ in ("GPE", "LOC")}
+    named = [
+        m
+        for m in modifiers
+        if any(_is_name_word(t) or (len(places) >= 2 and t.i in places) for t in m.subtree)
+    ]
+    start = min((t.i for m in modifiers for t in m.subtree), default=trigger.i)
+    while start < trigger.i and (doc[start].dep_ == "det" or doc[start].is_punct):
+        start += 1
+    end = trigger.i + 1
+    # "the summit of the Gulf Cooperation Council", "the summit between the EU and the AU"
+    for child in trigger.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "between"):
+            objects = [t for t in child.subtree if _is_name_word(t)]
+            if objects:
+                named.append(child)
+                end = _name_end(child)
     if not named:
         return None
-    start = min(t.i for m in modifiers for t in m.subtree)
-    # Ordinals ("the 11th BRICS summit") belong to the name; determiners do not.
-    while trigger.doc[start].dep_ == "det" or trigger.doc[start].is_punct:
-        start += 1
-    span = trigger.doc[start : trigger.i + 1]
-    return _with_acronym(span.text, trigger.i + 1, trigger.doc)
+    return _with_acronym(doc[start:end].text, end, doc)
+
+
+def _name_end(preposition: Token) -> int:
+    """Where "of the Gulf Cooperation Council in Riyadh" stops being a name: before "in"."""
+    end = preposition.i + 1
+    for token in preposition.doc[preposition.i + 1 :]:
+        if not preposition.is_ancestor(token):
+            break
+        if token.pos_ == "ADP" and token.lower_ not in ("of", "and"):
+            break
+        if not (token.pos_ in ("PROPN", "DET", "CCONJ", "PART") or _is_name_word(token)):
+            break
+        end = token.i + 1
+    return end
 
 
 def _is_name_word(token: Token) -> bool:
-    return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "NORP", "GPE", "EVENT", "LOC")
+    """A word that makes a gathering a named one; a city alone ("the Riyadh summit") does not."""
+    if token.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "PERSON"):
+        return False
+    return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "NORP", "EVENT")
 
 
 def _with_acronym(name: str, end: int, doc: Doc) -> str:
@@ -364,24 +502,42 @@ def _index_dates(doc: Doc, dates: Iterable[TemporalExpression]) -> dict[int, Tem
 
 
 def _attached_date(
-    trigger: Token, chain: _Chain, own: list[Token], date_tokens: dict[int, TemporalExpression]
+    trigger: Token,
+    chain: _Chain,
+    own: list[Token],
+    date_tokens: dict[int, TemporalExpression],
+    status_at: int | None,
 ) -> TemporalExpression | None:
+    """The date the words link to this meeting, best first: on the meeting word itself,
+    in its phrase, on a verb governing it, in a relative clause about it.
+
+    Dates on the verb that calls a meeting off ("on Tuesday put off the visit") date the
+    decision, not the meeting; so do dates across "ahead of" and in a verb trigger's subject.
+    """
     candidates: list[tuple[int, TemporalExpression]] = []
     own_ids = {t.i for t in own}
-    dating = {t.i: rank for rank, t in enumerate(chain.dating())}
+    excluded = _subject_tokens(trigger)
+    dating_tokens = chain.dating()
+    if status_at is not None:
+        dating_tokens = dating_tokens[: max(status_at, 1)]
+    dating = {t.i: rank for rank, t in enumerate(dating_tokens)}
     top = chain.top
-    if top.dep_ == "conj" and chain.ordered_from is None:
+    if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
         dating.setdefault(top.head.i, len(dating))
+    clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
     for i, expression in date_tokens.items():
         token = trigger.doc[i]
-        if token.sent.start != trigger.sent.start:
-            continue
-        if i in own_ids:
-            candidates.append((0, expression))
+        if token.sent.start != trigger.sent.start or i in excluded:
             continue
         anchor = _date_anchor(token)
-        if anchor is not None and anchor.i in dating:
-            candidates.append((1 + dating[anchor.i], expression))
+        if anchor is not None and anchor.i == trigger.i:
+            candidates.append((0, expression))
+        elif i in own_ids and i not in clause_ids:
+            candidates.append((1, expression))
+        elif anchor is not None and anchor.i in dating:
+            candidates.append((2 + dating[anchor.i], expression))
+        elif i in clause_ids:
+            candidates.append((50, expression))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], -_PRECISION_RANK[c[1].precision]))
@@ -395,8 +551,10 @@ def _date_anchor(token: Token) -> Token | None:
         head = current.head
         if head.i == current.i:
             return None
-        if head.pos_ in ("ADP", "NUM") or head.ent_type_ in ("DATE", "TIME") or (
-            head.pos_ == "NOUN" and current.dep_ == "compound"
+        if (
+            head.pos_ in ("ADP", "NUM")
+            or head.ent_type_ in ("DATE", "TIME")
+            or (head.pos_ == "NOUN" and current.dep_ == "compound")
         ):
             current = head
             continue
@@ -423,34 +581,44 @@ def _context_words(chain: _Chain) -> list[Token]:
     return words
 
 
-def _status(trigger: Token, chain: _Chain) -> tuple[Status, bool]:
+def _status(trigger: Token, chain: _Chain) -> tuple[Status, bool, int | None]:
+    """The status, whether an explicit cue makes it firm, and where in the chain a
+    postponing or cancelling verb stands (its dates belong to the decision)."""
     words = _context_words(chain)
+    positions = {t.i: n for n, t in enumerate(chain.tokens)}
     for token in words:
         lemma, lower = token.lemma_.lower(), token.lower_
         particle = STATUS_PARTICLES.get(lemma)
         has_particle = particle is not None and any(c.lower_ == particle for c in token.children)
+        if particle is not None and not has_particle:
+            continue
         if lemma in POSTPONE_WORDS or lower in POSTPONE_WORDS:
-            if particle is None or has_particle:
-                return Status.POSTPONED, True
+            return Status.POSTPONED, True, positions.get(token.i)
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
-            if particle is None or has_particle:
-                return Status.CANCELLED, True
-    hedged = any(
-        t.lower_ in HEDGE_WORDS or t.lemma_.lower() in HEDGE_WORDS
-        for t in words
-        if t.i != trigger.i
-    )
+            return Status.CANCELLED, True, positions.get(token.i)
+    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i)
     if hedged:
-        return Status.POSSIBLE, False
+        return Status.POSSIBLE, False, None
     firm = any(t.lower_ in _FIRM_CUES or t.lemma_.lower() in _FIRM_CUES for t in words)
-    return Status.SCHEDULED, firm
+    return Status.SCHEDULED, firm, None
+
+
+def _is_hedge(token: Token) -> bool:
+    word = token.lower_ if token.lower_ in HEDGE_WORDS else token.lemma_.lower()
+    if word not in HEDGE_WORDS:
+        return False
+    # "open to meeting" hedges; "the forum opens" does not.
+    return word not in ADJECTIVE_HEDGES or token.pos_ == "ADJ"
 
 
 def _tense(trigger: Token, chain: _Chain) -> str:
-    """"future", "past" or "present" for the clause that governs the trigger."""
+    """ "future", "past" or "present" for the clause that governs the trigger."""
     words = _context_words(chain)
     if trigger.pos_ == "NOUN":
-        if any(c.lower_ in ("upcoming", "next", "planned", "forthcoming", "coming") for c in trigger.children):
+        if any(
+            c.lower_ in ("upcoming", "next", "planned", "forthcoming", "coming")
+            for c in trigger.children
+        ):
             return "future"
         if chain.ordered_from is not None and chain.tokens[chain.ordered_from].lower_ != "after":
             return "future"  # "ahead of the summit": still to come
@@ -460,7 +628,9 @@ def _tense(trigger: Token, chain: _Chain) -> str:
             if lower == "to" and token.dep_ != "aux":
                 continue
             return "future"
-        if token.tag_ == "VBG" and any(c.lemma_ == "be" and c.dep_ == "aux" for c in token.children):
+        if token.tag_ == "VBG" and any(
+            c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
+        ):
             return "future"  # "is heading", "are meeting"
     for token in chain.tokens:
         if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
@@ -509,8 +679,8 @@ def _summit_words(summit: str | None) -> set[str]:
     if not summit:
         return set()
     generic = {"the", "of", "summit", "meeting", "forum", "conference", "and", "leaders", "talks"}
-    return {w for w in summit.lower().replace("-", " ").replace("(", " ").replace(")", " ").split()
-            if w not in generic}  # fmt: skip
+    text = summit.lower().replace("'s", " ").replace("-", " ").replace("(", " ").replace(")", " ")
+    return {w for w in text.split() if w not in generic}
 
 
 @dataclass(slots=True)
@@ -526,8 +696,13 @@ class _Draft:
 
     @property
     def summit(self) -> str | None:
-        summits = [m.summit for m in self.mentions if m.summit]
-        return max(summits, key=len) if summits else None
+        """The longest name given, with a different second name in brackets."""
+        summits = sorted({m.summit for m in self.mentions if m.summit}, key=len, reverse=True)
+        if not summits:
+            return None
+        main = summits[0]
+        others = [n for n in summits[1:] if n.lower() not in main.lower()]
+        return f"{main} ({others[0]})" if others else main
 
     @property
     def date(self) -> TemporalExpression | None:
@@ -535,14 +710,35 @@ class _Draft:
         return max(dated, key=lambda d: _PRECISION_RANK[d.precision]) if dated else None
 
 
+def _window(expression: TemporalExpression) -> tuple[dt.date, dt.date] | None:
+    if expression.date is None:
+        return None
+    return expression.date, expression.end_date or expression.date
+
+
 def _dates_agree(a: TemporalExpression | None, b: TemporalExpression | None) -> bool:
-    if a is None or b is None:
+    """Unknown dates agree with anything; known ones when their windows overlap."""
+    wa = _window(a) if a is not None else None
+    wb = _window(b) if b is not None else None
+    if wa is None or wb is None:
         return True
-    return a.date == b.date or a.value == b.value
+    return wa[0] <= wb[1] and wb[0] <= wa[1]
+
+
+def _places_conflict(mention: Mention, draft: _Draft) -> bool:
+    """Two places for an undated meeting ("a stop in Brunei", "in Beijing on Sept 4") say
+    that these are two meetings; with dates, the dates decide."""
+    if mention.date is not None and draft.date is not None:
+        return False
+    mine = mention.place
+    theirs = {m.place for m in draft.mentions if m.place}
+    if not mine or not theirs:
+        return False
+    return not any(mine in other or other in mine for other in theirs)
 
 
 def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
-    if not _dates_agree(mention.date, draft.date):
+    if not _dates_agree(mention.date, draft.date) or _places_conflict(mention, draft):
         return False
     mine = _surnames(p for p in mention.participants if p != protagonist)
     theirs = _surnames(p for p in draft.participants if p != protagonist)
@@ -550,10 +746,11 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
     if summit_mine and summit_theirs:
         return bool(summit_mine & summit_theirs)
     if summit_mine:
-        # A summit and a bilateral are different meetings; "the summit" may name nobody.
-        return not theirs
+        # A summit and a bilateral are different meetings; "the two-day meeting" that
+        # names only who chairs it is the summit itself.
+        return not any(m.partnered for m in draft.mentions)
     if summit_theirs:
-        return not mine
+        return not mention.partnered
     if mine and theirs:
         return bool(mine & theirs)
     if not mine and not theirs:
@@ -563,17 +760,35 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
 
 def _merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     drafts: list[_Draft] = []
-    for mention in mentions:
+    for mention in (part for m in mentions for part in _split_each(m)):
+        if not mention.participants and mention.summit is None:
+            # "The summit had been pushed back", "Tuesday's meeting will …": news about the
+            # latest meeting of its kind, when the dates agree.
+            if drafts:
+                latest = _latest_alike(drafts, mention)
+                if _dates_agree(mention.date, latest.date):
+                    latest.mentions.append(mention)
+            continue
         home = next((d for d in drafts if _belongs(mention, d, protagonist)), None)
         if home is None:
             drafts.append(_Draft([mention]))
         else:
             home.mentions.append(mention)
     # Bare dated mentions ("Tuesday's meeting") only add to an event of the same day.
-    events = [
-        _to_event(d, protagonist) for d in drafts if d.participants or d.summit is not None
-    ]
+    events = [_to_event(d, protagonist) for d in drafts if d.participants or d.summit is not None]
     return sorted(events, key=lambda e: (e.date or dt.date.max, e.title))
+
+
+def _latest_alike(drafts: list[_Draft], mention: Mention) -> _Draft:
+    lemma = mention.trigger.lemma_.lower()
+    for draft in reversed(drafts):
+        if any(m.trigger.lemma_.lower() == lemma for m in draft.mentions):
+            return draft
+    dated = [d for d in drafts if mention.date is not None and d.date is not None]
+    for draft in reversed(dated):
+        if _dates_agree(mention.date, draft.date):
+            return draft
+    return drafts[-1]
 
 
 def _to_event(draft: _Draft, protagonist: str | None) -> Event:
@@ -593,12 +808,17 @@ def _to_event(draft: _Draft, protagonist: str | None) -> Event:
         participants = [protagonist, *(p for p in participants if p != protagonist)]
     place = next((m.place for m in mentions if m.place), None)
     evidence_from = next((m for m in mentions if m.date is not None), mentions[0])
+    start = date.date if date else None
+    end = date.end_date if date and date.end_date != date.date else None
+    days = next((m.days for m in mentions if m.days), None)
+    if start is not None and end is None and days and date and date.precision is Precision.DAY:
+        end = start + dt.timedelta(days=days - 1)
     return Event(
         participants=[p for p in participants if p],
         summit=draft.summit,
         place=place,
-        date=date.date if date else None,
-        end_date=date.end_date if date and date.end_date != date.date else None,
+        date=start,
+        end_date=end,
         precision=date.precision if date else Precision.UNKNOWN,
         status=status,
         evidence=evidence_from.evidence,

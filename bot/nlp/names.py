@@ -32,7 +32,13 @@ class NameIndex:
     @classmethod
     def build(cls, doc: Doc) -> NameIndex:
         index = cls()
-        people = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+        # The model calls some cities people ("Guwahati"); a name also used as a place is not.
+        places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "NORP")}
+        people = [
+            ent
+            for ent in doc.ents
+            if ent.label_ == "PERSON" and not (len(ent) == 1 and ent.text in places)
+        ]
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
         for ent in sorted(people, key=lambda e: -len(_parts(e.text))):
             index._add(_clean(ent))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from bot.domain import Article, Event, TemporalExpression
 
@@ -29,11 +29,29 @@ def split_paragraphs(doc: Doc) -> Doc:
     The parser keeps boundaries that are already set, and never splits on a blank line itself,
     so an all-caps subhead would otherwise merge into the sentence after it.
     """
+    paragraph_start = 0
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+            paragraph_start = token.i
+        elif token.i - paragraph_start <= _DATELINE_MAX_TOKENS and _ends_dateline(
+            doc[paragraph_start : token.i]
+        ):
+            token.is_sent_start = True
     return doc
+
+
+_DATELINE_MAX_TOKENS = 12
+_DASHES = frozenset({"-", "–", "—", "--"})
+
+
+def _ends_dateline(head: Span) -> bool:
+    """Whether ``head`` is a dateline such as "BOGOTA, Aug 9 -" or "KUALA LUMPUR (AFP) –"."""
+    if len(head) < 2 or head[-1].text not in _DASHES:
+        return False
+    first = head[0]
+    return first.is_upper and first.is_alpha and not any(t.text in _DASHES for t in head[:-1])
 
 
 def add_components(nlp: Language) -> Language:

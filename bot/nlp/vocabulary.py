@@ -28,7 +28,10 @@ MEETING_VERBS = frozenset(
 LIGHT_VERBS = frozenset({"hold", "join", "lead"})
 
 # Nouns a rule may climb through from a meeting to the verb that dates it ("in time for").
-LIGHT_NOUNS = frozenset({"time", "way", "eve", "run-up", "preparation", "preparations"})
+LIGHT_NOUNS = frozenset(
+    {"time", "way", "eve", "run-up", "preparation", "preparations", "chair", "sidelines",
+     "margins", "margin", "opening", "delegation", "side"}
+)  # fmt: skip
 
 # Prepositions that put the meeting after (or before) the clause's own date.
 ORDERING_PREPOSITIONS = frozenset({"ahead", "before", "after", "following", "since", "prior"})
@@ -39,8 +42,8 @@ HEDGE_WORDS = frozenset(
         "could", "may", "might", "possible", "possibly", "possibility", "chance", "chances",
         "speculation", "open", "likely", "probable", "probably", "consider", "considering",
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
-        "suggested", "invite", "invited", "invitation", "hope", "hoped", "hopes", "potential",
-        "tentative", "tentatively", "perhaps", "seek", "seeking",
+        "suggested", "hope", "hoped", "hopes", "potential",
+        "tentative", "tentatively", "perhaps", "seek", "seeking", "ready", "willing",
     }
 )  # fmt: skip
 
@@ -73,3 +76,6 @@ TITLE_NOUNS = frozenset(
     {"emperor", "empress", "king", "queen", "pope", "emir", "sultan", "prince", "princess",
      "crown prince", "sheikh", "grand duke"}
 )  # fmt: skip
+
+# Hedges only as adjectives: "open to a meeting", not "the forum opens".
+ADJECTIVE_HEDGES = frozenset({"open", "ready", "willing"})
