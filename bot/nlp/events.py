@@ -163,7 +163,8 @@ def _analyse(
     chain = _climb(trigger)
     own = _own_tokens(trigger, triggers)
     summit = _summit_name(trigger)
-    participants, partnered = _participants(trigger, chain, own, names, summit is not None)
+    gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
+    participants, partnered = _participants(trigger, chain, own, names, gathering)
     status, firm, status_at = _status(trigger, chain)
     date = _attached_date(trigger, chain, own, date_tokens, status_at)
     place = _place(trigger, chain, own)
@@ -171,7 +172,8 @@ def _analyse(
     if not _is_upcoming(status, tense, date, published):
         return None
     if not participants and summit is None and date is None and status.is_upcoming:
-        return None  # "the meeting": nothing to tell which one
+        if not _is_another(trigger):
+            return None  # "the meeting": nothing to tell which one
     return Mention(
         trigger=trigger,
         participants=participants,
@@ -266,13 +268,18 @@ def _participants(
             found.append(name)
 
     subject_ids = _subject_tokens(trigger)
+    clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
     for token in own:
-        if token.i == trigger.i or token.i in subject_ids:
+        if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
             continue
         add(names.resolve(token))
+    partnered = bool(found)
+    for token in own:
+        if token.i in clause_ids:
+            add(names.resolve(token))  # "the summit, which Michel is organising"
     if trigger.dep_ == "relcl" and any(c.tag_ in ("WP", "WDT") for c in trigger.children):
         add(names.resolve(trigger.head))  # "Imran Khan, whom China will host"
-    partnered = bool(found)
+        partnered = True
     subject = _subject(chain)
     if subject is not None and not (is_summit and not _attends(chain)):
         for token in [subject, *subject.conjuncts]:
@@ -427,7 +434,7 @@ def _place(trigger: Token, chain: _Chain, own: list[Token]) -> str | None:
     chain_ids = {t.i for t in chain.tokens}
     best: tuple[int, str] | None = None
     for ent in trigger.sent.ents:
-        if ent.label_ not in _PLACE_LABELS:
+        if ent.label_ not in _PLACE_LABELS or _is_alternative(ent):
             continue
         anchor, via = _place_anchor(ent)
         if anchor is None or via not in _PLACE_PREPOSITIONS:
@@ -452,6 +459,13 @@ def _place(trigger: Token, chain: _Chain, own: list[Token]) -> str | None:
             if ent is not None:
                 return _strip_article(ent)
     return None
+
+
+def _is_alternative(ent: Span) -> bool:
+    """ "in Brasilia or Buenos Aires": neither is the place."""
+    root = ent.root
+    pair = [*root.children, root.head] if root.dep_ == "conj" else list(root.children)
+    return any(t.dep_ == "cc" and t.lower_ in ("or", "nor") for t in pair)
 
 
 def _place_anchor(ent: Span) -> tuple[Token | None, str]:
@@ -753,6 +767,11 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
         return not mention.partnered
     if mine and theirs:
         return bool(mine & theirs)
+    same_place = mention.place is not None and any(m.place == mention.place for m in draft.mentions)
+    if (mention.date is not None and draft.date is not None) or same_place:
+        # Same day or same place, and the protagonist on both sides: "Abe arrives on
+        # Sunday for the visit", "Obama hopes to receive Rousseff in Washington".
+        return bool(_surnames(mention.participants) & _surnames(draft.participants))
     if not mine and not theirs:
         return mention.date is not None and draft.date is not None
     return False
@@ -762,6 +781,11 @@ def _merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     drafts: list[_Draft] = []
     for mention in (part for m in mentions for part in _split_each(m)):
         if not mention.participants and mention.summit is None:
+            if drafts and _is_another(mention.trigger):
+                # "a later meeting": the same people again, another time.
+                mention.participants = list(drafts[-1].participants)
+                drafts.append(_Draft([mention]))
+                continue
             # "The summit had been pushed back", "Tuesday's meeting will …": news about the
             # latest meeting of its kind, when the dates agree.
             if drafts:
@@ -777,6 +801,14 @@ def _merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     # Bare dated mentions ("Tuesday's meeting") only add to an event of the same day.
     events = [_to_event(d, protagonist) for d in drafts if d.participants or d.summit is not None]
     return sorted(events, key=lambda e: (e.date or dt.date.max, e.title))
+
+
+def _is_another(trigger: Token) -> bool:
+    words = {c.lower_ for c in trigger.lefts}
+    return bool(words & {"a", "an", "another"}) and bool(words & _ANOTHER_WORDS)
+
+
+_ANOTHER_WORDS = frozenset({"later", "another", "second", "new", "further", "follow-up", "future"})
 
 
 def _latest_alike(drafts: list[_Draft], mention: Mention) -> _Draft:
