@@ -53,7 +53,9 @@ def _iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-10-27") from None
 
 
-def _read_all(files: list[Path], published: dt.date | None, failures: list[str]) -> Iterator[Article]:
+def _read_all(
+    files: list[Path], published: dt.date | None, failures: list[str]
+) -> Iterator[Article]:
     max_bytes = get_settings().max_article_bytes
     for path in files:
         try:
@@ -70,9 +72,24 @@ def _analyses(args: argparse.Namespace, failures: list[str]) -> Iterator[Article
     yield from extractor.analyse(articles)
 
 
+class _JsonList:
+    """Prints a JSON list one item at a time, so memory does not grow with the batch."""
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def add(self, item: dict[str, Any]) -> None:
+        sys.stdout.write("[\n" if self._count == 0 else ",\n")
+        sys.stdout.write(json.dumps(item, indent=2, ensure_ascii=False))
+        self._count += 1
+
+    def close(self) -> None:
+        sys.stdout.write("[]\n" if self._count == 0 else "\n]\n")
+
+
 def run_extract(args: argparse.Namespace) -> int:
     failures: list[str] = []
-    results: list[dict[str, Any]] = []
+    output = _JsonList()
     for analysis in _analyses(args, failures):
         record = {
             "file": analysis.article.source,
@@ -80,12 +97,11 @@ def run_extract(args: argparse.Namespace) -> int:
             "events": [event.to_json() for event in analysis.events],
         }
         if args.json:
-            results.append(record)
+            output.add(record)
         else:
             _print_events(record)
     if args.json:
-        json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        output.close()
     return 1 if failures else 0
 
 
@@ -113,7 +129,7 @@ def _print_events(record: dict[str, Any]) -> None:
 
 def run_dates(args: argparse.Namespace) -> int:
     failures: list[str] = []
-    results: list[dict[str, Any]] = []
+    output = _JsonList()
     for analysis in _analyses(args, failures):
         offset = analysis.article.body_offset
         expressions = [expression.shifted(offset) for expression in analysis.dates]
@@ -133,12 +149,11 @@ def run_dates(args: argparse.Namespace) -> int:
             ],
         }
         if args.json:
-            results.append(record)
+            output.add(record)
         else:
             print(f"{record['file']} (published {record['published']})")
             for e in expressions:
                 print(f"  {e.start:>6}-{e.end:<6} {e.value or '?':<12} {e.text!r}")
     if args.json:
-        json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        output.close()
     return 1 if failures else 0

