@@ -72,9 +72,7 @@ def decode_document(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if not data.strip():
         raise ArticleError("empty document")
     if len(data) > max_bytes:
-        raise ArticleError(
-            f"too big: {len(data) / 1024 / 1024:.1f} MB (the limit is {max_bytes / 1024 / 1024:g} MB)"
-        )
+        raise ArticleError(_too_big(len(data), max_bytes))
     if b"\x00" in data[:8192]:
         raise ArticleError("binary data, not text")
     try:
@@ -94,12 +92,14 @@ def read_article_file(
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ArticleError(
-                f"too big: {size / 1024 / 1024:.1f} MB (the limit is {max_bytes / 1024 / 1024:g} MB)"
-            )
+            raise ArticleError(_too_big(size, max_bytes))
         if path.is_dir():
             raise ArticleError("is a folder, not an article file")
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
     return parse_article(decode_document(data, max_bytes), str(path), published)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"too big: {size / 1024 / 1024:.1f} MB (the limit is {limit / 1024 / 1024:g} MB)"

@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="summit-bot",
-        description="Find upcoming summits and leaders' meetings in news and post them to Telegram.",
+        description="Find upcoming summits and meetings in the news and post them to Telegram.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")

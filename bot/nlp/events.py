@@ -18,21 +18,26 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from bot.domain import Event, Precision, Status, TemporalExpression
-from bot.nlp.names import NameIndex, is_person_pronoun
+from bot.nlp.names import NameIndex, entity_at, is_person_pronoun
 from bot.nlp.vocabulary import (
+    ABOUT_PREPOSITIONS,
+    ADJECTIVE_HEDGES,
     CANCEL_WORDS,
     FUTURE_CUES,
     GATHERING_NOUNS,
-    ADJECTIVE_HEDGES,
     HEDGE_WORDS,
     LIGHT_NOUNS,
     LIGHT_VERBS,
     MEETING_NOUNS,
     MEETING_VERBS,
+    NOT_MEETING_MODIFIERS,
+    NOT_MEETING_OBJECTS,
     ORDERING_PREPOSITIONS,
+    PERSON_NOUNS,
     POSTPONE_WORDS,
     REPORTING_VERBS,
     STATUS_PARTICLES,
+    VERB_OBJECTS,
 )
 
 if not Doc.has_extension("events"):
@@ -103,15 +108,30 @@ def _is_trigger(token: Token) -> bool:
     if token.pos_ in ("NOUN", "PROPN") and (
         lemma in MEETING_NOUNS or token.lower_ in MEETING_NOUNS
     ):
+        if any(c.lower_ in NOT_MEETING_MODIFIERS for c in token.lefts):
+            return False  # "a news conference", "phone talks"
         # A proper-noun "Meeting" counts only as part of a gathering's name.
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
     if token.pos_ == "VERB" and lemma in MEETING_VERBS:
-        if lemma in LIGHT_VERBS:
-            return False  # "hold talks": the noun is the mention
-        return not any(
-            c.dep_ == "dobj" and c.lemma_.lower() in MEETING_NOUNS for c in token.children
-        )
+        return _is_meeting_verb(token, lemma)
     return False
+
+
+def _is_meeting_verb(token: Token, lemma: str) -> bool:
+    """Whether a verb such as "meet", "host" or "visit" names a meeting here."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "pobj")]
+    if lemma in LIGHT_VERBS or any(o.lemma_.lower() in MEETING_NOUNS for o in objects):
+        return False  # "hold talks", "attend the summit": the noun is the mention
+    if any(c.dep_ == "auxpass" for c in token.children):
+        return False  # "the group would be met at the airport"
+    if any(o.lemma_.lower() in NOT_MEETING_OBJECTS for o in objects):
+        return False  # "meet the deadline"
+    wanted = VERB_OBJECTS.get(lemma)
+    if wanted is None:
+        return True
+    if token.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
+        objects.append(token.head)  # "Khan, whom China will host"
+    return any(o.ent_type_ in wanted or o.lemma_.lower() in PERSON_NOUNS for o in objects)
 
 
 @dataclass(slots=True)
@@ -171,9 +191,9 @@ def _analyse(
     tense = _tense(trigger, chain)
     if not _is_upcoming(status, tense, date, published):
         return None
-    if not participants and summit is None and date is None and status.is_upcoming:
-        if not _is_another(trigger):
-            return None  # "the meeting": nothing to tell which one
+    anonymous = not participants and summit is None and date is None
+    if anonymous and status.is_upcoming and not _is_another(trigger):
+        return None  # "the meeting": nothing to tell which one
     return Mention(
         trigger=trigger,
         participants=participants,
@@ -213,7 +233,7 @@ def _own_tokens(trigger: Token, triggers: list[Token]) -> list[Token]:
         if other.i != trigger.i and trigger.is_ancestor(other):
             excluded.update(t.i for t in other.subtree)
     for token in trigger.subtree:
-        if token.i == trigger.i or token.head.i == trigger.i and token.dep_ in ("relcl", "acl"):
+        if token.i == trigger.i or (token.head.i == trigger.i and token.dep_ in ("relcl", "acl")):
             continue
         if token.dep_ in ("relcl", "ccomp", "advcl") and token.pos_ in ("VERB", "AUX"):
             excluded.update(t.i for t in token.subtree)
@@ -284,13 +304,23 @@ def _participants(
     if subject is not None and not (is_summit and not _attends(chain)):
         # The subject leads: "Ruto will hold talks with Ramaphosa" → Ruto, Ramaphosa.
         partners, found = found, []
-        for token in [subject, *subject.conjuncts]:
-            add(_resolve_subject(token, names))
+        # Every subject: the parser sometimes gives "A, and B will meet" two of them.
+        subjects = [c for c in subject.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for token in subjects or [subject]:
+            for part in [token, *token.conjuncts]:
+                add(_resolve_subject(part, names))
         for name in partners:
             add(name)
         # "Trump and Kim will meet": a meeting between them, not anaphora for a summit.
         partnered = partnered or (trigger.pos_ == "VERB" and len(found) >= 2)
-    if subject is None and found and not is_summit and names.protagonist not in found:
+    talked_about = any(t.lower_ in ABOUT_PREPOSITIONS for t in chain.tokens[1:])
+    if (
+        subject is None
+        and found
+        and not is_summit
+        and not talked_about
+        and names.protagonist not in found
+    ):
         # "a meeting with Xi" with no one named as going: the article's protagonist goes.
         found.insert(0, names.protagonist or "")
         found = [f for f in found if f]
@@ -298,6 +328,8 @@ def _participants(
 
 
 def _subject(chain: _Chain) -> Token | None:
+    if any(t.lower_ in ABOUT_PREPOSITIONS for t in chain.tokens[1:]):
+        return None  # "they talked about the visit of X": the talkers do not go
     for token in chain.tokens:
         if (
             token.pos_ == "VERB"
@@ -317,8 +349,17 @@ def _subject(chain: _Chain) -> Token | None:
 
 def _resolve_subject(token: Token, names: NameIndex) -> str | None:
     if is_person_pronoun(token):
-        # The nearest person named before the pronoun, in this or an earlier sentence.
-        for previous in reversed(token.doc[max(0, token.i - 80) : token.i]):
+        # The nearest person named as a subject before the pronoun, else the nearest person.
+        window = list(reversed(token.doc[max(0, token.i - 80) : token.i]))
+        for previous in window:
+            name = names.resolve(previous)
+            if (
+                name
+                and previous.dep_ in ("nsubj", "nsubjpass", "compound")
+                and (previous.dep_ != "compound" or previous.head.dep_ in ("nsubj", "nsubjpass"))
+            ):
+                return name
+        for previous in window:
             name = names.resolve(previous)
             if name:
                 return name
@@ -337,8 +378,10 @@ def _attends(chain: _Chain) -> bool:
     return not any(t.lemma_.lower() in _NOT_ATTENDING for t in chain.tokens[1:])
 
 
-_NOT_ATTENDING = REPORTING_VERBS | {"invite", "urge", "call", "ask", "organise", "organize",
-                                    "prepare", "postpone", "cancel", "boycott", "skip", "miss"}  # fmt: skip
+_NOT_ATTENDING = REPORTING_VERBS | {
+    "invite", "urge", "call", "ask", "organise", "organize", "prepare", "postpone", "cancel",
+    "boycott", "skip", "miss",
+}  # fmt: skip
 
 
 # --- summits, places and dates -------------------------------------------------------------------
@@ -353,12 +396,15 @@ def _name_entity(trigger: Token) -> Span | None:
     start = trigger.i
     while start > trigger.sent.start:
         previous = doc[start - 1]
-        if previous.pos_ == "PROPN" or previous.tag_ == "NNPS" or previous.text == "-":
-            start -= 1
-        elif (
-            previous.lower_ in ("of", "and", "for", "'s")
-            and start - 2 >= trigger.sent.start
-            and (doc[start - 2].pos_ == "PROPN")
+        if (
+            previous.pos_ == "PROPN"
+            or previous.tag_ == "NNPS"
+            or previous.text == "-"
+            or (
+                previous.lower_ in ("of", "and", "for", "'s")
+                and start - 2 >= trigger.sent.start
+                and (doc[start - 2].pos_ == "PROPN")
+            )
         ):
             start -= 1
         else:
@@ -445,10 +491,9 @@ def _place(trigger: Token, chain: _Chain, own: list[Token]) -> str | None:
         if ent.label_ not in _PLACE_LABELS or _is_alternative(ent):
             continue
         anchor, via = _place_anchor(ent)
-        if anchor is None or via not in _PLACE_PREPOSITIONS:
-            # "the Busan summit": a place may name the meeting itself, nothing else.
-            if not (anchor is not None and via == "compound" and anchor.i == trigger.i):
-                continue
+        names_meeting = anchor is not None and via == "compound" and anchor.i == trigger.i
+        if anchor is None or (via not in _PLACE_PREPOSITIONS and not names_meeting):
+            continue  # "the Busan summit": a place may name the meeting itself, nothing else
         if anchor.i in own_ids:
             rank = 0
         elif anchor.i in chain_ids:
@@ -460,12 +505,16 @@ def _place(trigger: Token, chain: _Chain, own: list[Token]) -> str | None:
     if best is not None:
         return best[1]
     top = chain.top
+    candidates: list[Token] = []
     if top.dep_ == "relcl" and any(c.lower_ == "where" for c in top.children):
-        head = top.head
-        if head.ent_type_ in _PLACE_LABELS:
-            ent = next((e for e in head.sent.ents if e.start <= head.i < e.end), None)
-            if ent is not None:
-                return _strip_article(ent)
+        candidates.append(top.head)  # "South Korea, where Trump will meet Xi"
+    if trigger.lemma_.lower() in ("host", "receive", "welcome"):
+        # "China will host Khan": a country or city that hosts is the place.
+        candidates.extend(c for c in trigger.children if c.dep_ == "nsubj")
+    for token in candidates:
+        around = entity_at(token)
+        if around is not None and around.label_ in _PLACE_LABELS:
+            return _strip_article(around)
     return None
 
 
@@ -839,9 +888,16 @@ def _merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
             drafts.append(_Draft([mention]))
         else:
             home.mentions.append(mention)
-    # Bare dated mentions ("Tuesday's meeting") only add to an event of the same day.
-    events = [_to_event(d, protagonist) for d in drafts if d.participants or d.summit is not None]
+    events = [_to_event(d, protagonist) for d in drafts if _is_meeting(d)]
     return sorted(events, key=lambda e: (e.date or dt.date.max, e.title))
+
+
+def _is_meeting(draft: _Draft) -> bool:
+    """Enough to tell a meeting: two people, a named gathering, or one person and a place
+    ("Clinton will visit Dili"); a lone name with nothing else is too little."""
+    if draft.summit is not None or len(draft.participants) >= 2:
+        return True
+    return bool(draft.participants) and any(m.place for m in draft.mentions)
 
 
 def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None) -> _Draft | None:

@@ -67,7 +67,7 @@ class NameIndex:
         if not token.is_title and token.ent_type_ not in ("PERSON", "TITLE"):
             return None
         if token.ent_type_ == "TITLE":
-            ent = _entity_of(token)
+            ent = entity_at(token)
             return _clean_title(ent) if ent is not None else None
         return self.by_part.get(token.text)
 
@@ -79,8 +79,9 @@ class NameIndex:
         return max(self.mentions.items(), key=lambda item: item[1])[0]
 
 
-def _entity_of(token: Token) -> Span | None:
-    for ent in token.doc.ents:
+def entity_at(token: Token) -> Span | None:
+    """The named entity a token is part of, if any."""
+    for ent in token.sent.ents:
         if ent.start <= token.i < ent.end:
             return ent
     return None

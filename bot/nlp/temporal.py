@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -268,6 +267,8 @@ YEAR_LEAD_WORDS = [
     "between",
 ]
 YEAR_WORD_SHIFTS: dict[str, int] = {"this": 0, "next": 1, "last": -1}
+# Words before a month name that fix its year without the tense: "last April", "next May".
+MONTH_RELATIONS = frozenset({"last", "past", "next", "this"})
 # "Aug. 26 to Oct. 20" is two dates rather than one event spanning two months.
 MAX_RANGE_DAYS = 31
 
@@ -346,10 +347,12 @@ RELATIVE_PERIOD_RE = re.compile(
     rf"(?P<rel>{_I.format('this|next|last|past|coming|previous')})\s+"
     rf"(?P<unit>{_I.format('week|month|year')})\b"
 )
+# "N days earlier" counts from an event in the story, not from the publication date; only
+# "a year earlier", the comparison in results news, is taken as counted from publication.
 AGO_RE = re.compile(
     rf"\b(?P<count>\d{{1,2}}|{_I.format(_alternation(list(NUMBER_WORDS)))})\s+"
-    rf"(?P<unit>{_I.format('day|week|month|year')})s?\s+"
-    rf"(?P<direction>{_I.format('ago|earlier')})\b"
+    rf"(?:(?P<unit>{_I.format('day|week|month|year')})s?\s+{_I.format('ago')}"
+    rf"|(?P<year_unit>{_I.format('year')})s?\s+{_I.format('earlier')})\b"
 )
 ISO_DATE_RE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 SLASH_DATE_RE = re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})\b")
@@ -579,6 +582,7 @@ class _Context:
     """What a resolver needs besides the match: the publication date and the tense, lazily."""
 
     doc: Doc
+    text: str  # doc.text, which spaCy rebuilds from the tokens on every access
     published: dt.date
     start: int
     end: int
@@ -609,7 +613,7 @@ def _expression(
     tense: str | None = None,
 ) -> TemporalExpression:
     return TemporalExpression(
-        text=ctx.doc.text[ctx.start : ctx.end],
+        text=ctx.text[ctx.start : ctx.end],
         start=ctx.start,
         end=ctx.end,
         value=value,
@@ -703,32 +707,33 @@ def _resolve_week_of(match: re.Match[str], ctx: _Context) -> TemporalExpression 
 
 
 def _resolve_month(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
-    month = _month_number(match["month"])
-    if match["month"] == "May" and not (match["year"] or match["rel"] or match["part"]):
-        if ctx.start == 0 or _is_not_a_date_word(ctx):
-            return None
-    elif not match["year"] and _is_not_a_date_word(ctx):
+    if not match["year"] and _is_not_a_date_word(ctx):
         return None
+    bare_may = match["month"] == "May" and not (match["year"] or match["rel"] or match["part"])
+    if bare_may and ctx.start == 0:
+        return None  # "May the talks succeed": a modal that opens the text
+    month = _month_number(match["month"])
     part = (match["part"] or "").lower() or None
-    relation = (match["rel"] or match["rel2"] or "").lower()
     published = ctx.published
     if match["year"]:
         return _month_expression(ctx, int(match["year"]), month, part)
     if match["yearword"]:
-        shift = YEAR_WORD_SHIFTS[match["yearword"].lower()]
-        return _month_expression(ctx, published.year + shift, month, part)
-    tense: str | None = None
-    if relation == "last" or relation == "past":
-        year = published.year if month < published.month else published.year - 1
-    elif relation == "next":
-        year = published.year if month > published.month else published.year + 1
-    elif relation == "this":
-        year = published.year
-    else:
-        tense = PAST if relation == "coming" else ctx.tense
-        tense = FUTURE if relation == "coming" else tense
-        year = _year_for_month(month, published, tense)
-    return _month_expression(ctx, year, month, part, tense)
+        year = published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
+        return _month_expression(ctx, year, month, part)
+    relation = (match["rel"] or match["rel2"] or "").lower()
+    if relation in MONTH_RELATIONS:
+        return _month_expression(ctx, _year_by_relation(month, published, relation), month, part)
+    tense = FUTURE if relation == "coming" else ctx.tense
+    return _month_expression(ctx, _year_for_month(month, published, tense), month, part, tense)
+
+
+def _year_by_relation(month: int, published: dt.date, relation: str) -> int:
+    """ "last April" is the latest April before this month, "next April" the first after it."""
+    if relation in ("last", "past"):
+        return published.year if month < published.month else published.year - 1
+    if relation == "next":
+        return published.year if month > published.month else published.year + 1
+    return published.year  # "this April"
 
 
 def _resolve_weekday(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
@@ -778,7 +783,7 @@ def _resolve_relative_period(match: re.Match[str], ctx: _Context) -> TemporalExp
 def _resolve_ago(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     raw = match["count"].lower()
     count = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
-    unit = match["unit"].lower()
+    unit = (match["unit"] or match["year_unit"]).lower()
     published = ctx.published
     if unit == "day":
         return _day_expression(ctx, published - dt.timedelta(days=count))
@@ -884,10 +889,11 @@ RULES: list[tuple[re.Pattern[str], Resolver, str | None]] = [
 
 def _resolved_matches(doc: Doc, published: dt.date) -> Iterator[tuple[int, TemporalExpression]]:
     """Every rule's resolved matches with the rule's rank (lower = more specific)."""
+    text = doc.text
     for rank, (pattern, resolver, group) in enumerate(RULES):
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(text):
             start, end = match.span(group) if group else match.span()
-            expression = resolver(match, _Context(doc, published, start, end))
+            expression = resolver(match, _Context(doc, text, published, start, end))
             if expression is not None:
                 yield rank, expression
 
@@ -913,6 +919,7 @@ def resolve_temporal_expressions(doc: Doc, published: dt.date) -> list[TemporalE
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
 if not Doc.has_extension("temporal_expressions"):
+    # The shared default is never mutated: the component assigns a new list to every Doc.
     Doc.set_extension("temporal_expressions", default=[])
 
 
@@ -936,7 +943,7 @@ def make_date_resolver(nlp: Language, name: str) -> DateResolver:
     return DateResolver()
 
 
-__all__: list[Any] = [
+__all__ = [
     "DateResolver",
     "governing_tense",
     "make_date_resolver",

@@ -21,7 +21,7 @@ GATHERING_NOUNS = frozenset(
 # Verbs whose object or complement is a meeting partner or a venue.
 MEETING_VERBS = frozenset(
     {"meet", "host", "visit", "attend", "receive", "gather", "hold", "convene", "join",
-     "welcome", "talk", "confer", "lead"}
+     "welcome", "lead"}
 )  # fmt: skip
 
 # Verbs that only count when their object is a meeting noun ("hold talks", "lead delegation").
@@ -80,3 +80,32 @@ TITLE_NOUNS = frozenset(
 
 # Hedges only as adjectives: "open to a meeting", not "the forum opens".
 ADJECTIVE_HEDGES = frozenset({"open", "ready", "willing"})
+
+# What the object of a meeting verb must be for the verb to name a meeting: "host Khan",
+# "visit Dili", "attend the G20" — not "receive shares", "attend a vigil".
+_PEOPLE = frozenset({"PERSON", "TITLE", "NORP"})
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+VERB_OBJECTS: dict[str, frozenset[str]] = {
+    "receive": _PEOPLE,
+    "welcome": _PEOPLE,
+    "host": _PEOPLE | frozenset({"ORG", "EVENT"}),
+    "visit": _PEOPLE | _PLACES,
+    "attend": frozenset({"ORG", "EVENT"}),
+    "join": frozenset({"ORG", "EVENT"}),
+}
+# Common nouns that stand for a person as the object of such a verb.
+PERSON_NOUNS = frozenset(
+    {"president", "leader", "leaders", "minister", "counterpart", "counterparts", "king",
+     "queen", "emperor", "premier", "chancellor", "delegation", "delegates", "envoy", "pope",
+     "emir", "prince", "officials", "heads", "secretary"}
+)  # fmt: skip
+# Objects that make "meet" mean something else: "meet the deadline".
+NOT_MEETING_OBJECTS = frozenset(
+    {"deadline", "demand", "target", "need", "requirement", "expectation", "criterion",
+     "standard", "goal", "obligation", "cost", "condition", "challenge", "end", "fate",
+     "threshold", "quota", "payment", "death"}
+)  # fmt: skip
+# Modifiers that make a meeting word name something that is not a meeting of leaders.
+NOT_MEETING_MODIFIERS = frozenset({"news", "press", "phone", "telephone"})
+# Prepositions after which a meeting is only talked about, not attended.
+ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})

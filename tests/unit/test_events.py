@@ -46,19 +46,25 @@ def test_future_weekday_meeting_with_full_names(extractor: Extractor) -> None:
 
 
 def test_past_meeting_is_not_upcoming(extractor: Extractor) -> None:
-    assert events(
-        extractor,
-        "Indian Prime Minister Narendra Modi met Japanese Prime Minister Fumio Kishida in "
-        "Tokyo on Sunday and signed a rail agreement.",
-    ) == []
+    assert (
+        events(
+            extractor,
+            "Indian Prime Minister Narendra Modi met Japanese Prime Minister Fumio Kishida in "
+            "Tokyo on Sunday and signed a rail agreement.",
+        )
+        == []
+    )
 
 
 def test_past_perfect_background_is_not_upcoming(extractor: Extractor) -> None:
-    assert events(
-        extractor,
-        "The two leaders had already held talks in Geneva in 2021, when they agreed to "
-        "extend the treaty.",
-    ) == []
+    assert (
+        events(
+            extractor,
+            "The two leaders had already held talks in Geneva in 2021, when they agreed to "
+            "extend the treaty.",
+        )
+        == []
+    )
 
 
 def test_hedged_meeting_is_possible_and_undated(extractor: Extractor) -> None:
@@ -128,9 +134,7 @@ def test_summit_after_ahead_of_takes_no_date_from_the_clause(extractor: Extracto
 
 
 def test_deadline_is_not_a_meeting(extractor: Extractor) -> None:
-    assert events(
-        extractor, "New tariffs on steel are due to take effect on November 1."
-    ) == []
+    assert events(extractor, "New tariffs on steel are due to take effect on November 1.") == []
 
 
 def test_year_boundary_for_a_future_date(extractor: Extractor) -> None:

@@ -1,0 +1,112 @@
+"""`summit-bot run` (the bot: polling, webhook, or a console chat) and `summit-bot digest`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+from urllib.parse import urlsplit
+
+from bot.settings import Settings, get_settings
+
+log = logging.getLogger("bot.telegram")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = subparsers.add_parser(
+        "run",
+        help="run the Telegram bot (a console chat when TELEGRAM_BOT_TOKEN is not set)",
+        description=(
+            "Run the bot: long polling by default, a webhook server when WEBHOOK_URL is set, "
+            "and a chat in this terminal when no TELEGRAM_BOT_TOKEN is set."
+        ),
+    )
+    run.set_defaults(handler=cmd_run)
+    digest = subparsers.add_parser(
+        "digest", help="print the digest a chat would get now", description="For operators."
+    )
+    digest.add_argument("--chat", type=int, required=True, metavar="ID", help="Telegram chat id")
+    digest.add_argument("--html", action="store_true", help="the Telegram HTML as sent")
+    digest.set_defaults(handler=cmd_digest)
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces the bot token in every log record (URLs of HTTP libraries carry it)."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg = message.replace(self.secret, "<token>")
+            record.args = None
+        return True
+
+
+def protect_token(settings: Settings) -> None:
+    """Keep the token out of logs: quiet httpx's request lines and redact it everywhere."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    token = settings.telegram_bot_token
+    if token:
+        redactor = RedactingFilter(token)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redactor)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    logging.getLogger().setLevel(getattr(logging, settings.log_level.upper(), logging.INFO))
+    if getattr(args, "verbose", False):
+        logging.getLogger().setLevel(logging.DEBUG)
+    protect_token(settings)
+    if not settings.telegram_bot_token:
+        from bot.telegram.console import run_console
+
+        return asyncio.run(run_console(settings))
+
+    from telegram import Update
+
+    from bot.telegram.app import build_application
+
+    application = build_application(settings)
+    if settings.webhook_url:
+        path = urlsplit(settings.webhook_url).path.lstrip("/")
+        secret = settings.webhook_secret or secrets.token_urlsafe(32)
+        log.info(
+            "starting in webhook mode on %s:%d", settings.webhook_listen, settings.webhook_port
+        )
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("starting with long polling on %s", settings.telegram_api_url)
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.services.digests import digest_for
+    from bot.services.rendering import html_to_text
+    from bot.store.migrate import upgrade_database
+    from bot.telegram.app import make_services
+
+    settings = get_settings()
+    upgrade_database(settings.database_url)
+    services = make_services(settings)
+    digest = digest_for(services, args.chat)
+    for index, text in enumerate(digest.messages, 1):
+        if len(digest.messages) > 1:
+            print(f"--- message {index} of {len(digest.messages)} ---")
+        print(text if args.html else html_to_text(text))
+    sys.stdout.flush()
+    return 0
