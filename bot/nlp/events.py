@@ -25,6 +25,7 @@ from bot.nlp.vocabulary import (
     CANCEL_WORDS,
     FUTURE_CUES,
     GATHERING_NOUNS,
+    GROUP_MEMBERS,
     HEDGE_WORDS,
     LIGHT_NOUNS,
     LIGHT_VERBS,
@@ -183,6 +184,7 @@ def _analyse(
     chain = _climb(trigger)
     own = _own_tokens(trigger, triggers)
     summit = _summit_name(trigger)
+    summit = summit or _group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
     participants, partnered = _participants(trigger, chain, own, names, gathering)
     status, firm, status_at = _status(trigger, chain)
@@ -445,12 +447,30 @@ def _summit_name(trigger: Token) -> str | None:
     for child in trigger.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "between"):
             objects = [t for t in child.subtree if _is_name_word(t)]
-            if objects:
+            people = [t for t in child.subtree if t.ent_type_ in ("PERSON", "TITLE")]
+            if objects and not people:  # "the summit between Kishida and Yoon" names people
                 named.append(child)
                 end = _name_end(child)
     if not named:
         return None
     return _with_acronym(doc[start:end].text, end, doc)
+
+
+def _group_summit(trigger: Token, chain: _Chain) -> str | None:
+    """ "Leaders of the Group of Seven will gather … for their summit": the group's summit."""
+    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit"):
+        return None
+    subject = _subject(chain)
+    if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
+        return None
+    for child in subject.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            end = _name_end(child)
+            words = [t for t in trigger.doc[child.i + 1 : end] if t.dep_ != "det"]
+            if any(_is_name_word(t) for t in words):
+                start = words[0].i
+                return trigger.doc[start : words[-1].i + 1].text + " summit"
+    return None
 
 
 def _name_end(preposition: Token) -> int:
@@ -461,7 +481,9 @@ def _name_end(preposition: Token) -> int:
             break
         if token.pos_ == "ADP" and token.lower_ not in ("of", "and"):
             break
-        if not (token.pos_ in ("PROPN", "DET", "CCONJ", "PART") or _is_name_word(token)):
+        if not (
+            token.pos_ in ("PROPN", "DET", "CCONJ", "PART", "NUM", "ADP") or _is_name_word(token)
+        ):
             break
         end = token.i + 1
     return end
@@ -525,12 +547,17 @@ def _is_alternative(ent: Span) -> bool:
     return any(t.dep_ == "cc" and t.lower_ in ("or", "nor") for t in pair)
 
 
+_VISITING = frozenset({"visit", "tour", "reach"})
+
+
 def _place_anchor(ent: Span) -> tuple[Token | None, str]:
     """The word a place hangs on through its preposition ("in Busan" → its verb), and the
     preposition; places inside names ("China's Xi") have no anchor."""
     token = ent.root
     via = ""
     for _ in range(6):
+        if token.i == ent.root.i and token.dep_ == "dobj" and token.head.lemma_ in _VISITING:
+            return token.head, "to"  # "will visit Australia"
         if token.dep_ in ("poss", "nsubj", "nsubjpass", "dobj") and token.i == ent.root.i:
             return None, ""
         head = token.head
@@ -656,8 +683,19 @@ def _date_anchor(token: Token) -> Token | None:
         ):
             current = head
             continue
-        return _predicate_head(head)
+        return _reported_clause_fix(token, _predicate_head(head))
     return None
+
+
+def _reported_clause_fix(token: Token, anchor: Token) -> Token:
+    """ "X said on Sunday he was ready …": a date between a verb of saying and the subject
+    of what was said dates the saying, whatever the parser attached it to."""
+    if anchor.dep_ != "ccomp" or anchor.head.lemma_.lower() not in REPORTING_VERBS:
+        return anchor
+    subjects = [c.i for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if anchor.head.i < token.i < min(subjects, default=-1):
+        return anchor.head
+    return anchor
 
 
 def _predicate_head(token: Token) -> Token:

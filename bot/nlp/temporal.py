@@ -267,6 +267,26 @@ YEAR_LEAD_WORDS = [
     "between",
 ]
 YEAR_WORD_SHIFTS: dict[str, int] = {"this": 0, "next": 1, "last": -1}
+# "next week", "last month", "this year": how many units from the publication date.
+# "the" counts only after a part: "by the end of the month".
+PERIOD_SHIFTS: dict[str, int] = {
+    "this": 0,
+    "the": 0,
+    "next": 1,
+    "coming": 1,
+    "last": -1,
+    "past": -1,
+    "previous": -1,
+}
+PERIOD_PARTS = [
+    "early",
+    "late",
+    "earlier",
+    "later",
+    "the end of",
+    "the beginning of",
+    "the middle of",
+]
 # Words before a month name that fix its year without the tense: "last April", "next May".
 MONTH_RELATIONS = frozenset({"last", "past", "next", "this"})
 # "Aug. 26 to Oct. 20" is two dates rather than one event spanning two months.
@@ -342,10 +362,13 @@ RELATIVE_DAY_RE = re.compile(
     rf"(?P<word>{_I.format(_alternation(list(RELATIVE_DAYS)))})\b"
 )
 RELATIVE_PERIOD_RE = re.compile(
-    rf"\b(?:(?P<vague>{_I.format('early|late|earlier|later|the end of|the beginning of')})\s+)?"
+    rf"\b(?:(?P<vague>{_I.format(_alternation(PERIOD_PARTS))})\s+)?"
     rf"(?:{_I.format('the')}\s+)?"
-    rf"(?P<rel>{_I.format('this|next|last|past|coming|previous')})\s+"
+    rf"(?P<rel>{_I.format(_alternation(list(PERIOD_SHIFTS)))})\s+"
     rf"(?P<unit>{_I.format('week|month|year')})\b"
+)
+WEEKEND_RE = re.compile(
+    rf"\b(?P<rel>{_I.format('this|next|last|past|the|coming')})\s+{_I.format('weekend')}\b"
 )
 # "N days earlier" counts from an event in the story, not from the publication date; only
 # "a year earlier", the comparison in results news, is taken as counted from publication.
@@ -749,7 +772,8 @@ def _resolve_weekday(match: re.Match[str], ctx: _Context) -> TemporalExpression 
         day = published
     else:
         tense = ctx.tense
-        coming = relation in ("coming", "this coming") or tense in (FUTURE, PRESENT)
+        announced = relation in ("coming", "this coming", "this") and tense != PAST
+        coming = announced or tense in (FUTURE, PRESENT)
         day = _weekday_date(weekday, published, FUTURE if coming else PAST)
     return _day_expression(ctx, day, tense=tense)
 
@@ -762,7 +786,9 @@ def _resolve_relative_day(match: re.Match[str], ctx: _Context) -> TemporalExpres
 
 def _resolve_relative_period(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     relation = match["rel"].lower()
-    shift = {"this": 0, "next": 1, "coming": 1}.get(relation, -1)
+    if relation == "the" and not match["vague"]:
+        return None  # "the week" alone names no particular week
+    shift = PERIOD_SHIFTS[relation]
     unit = match["unit"].lower()
     published = ctx.published
     if unit == "week":
@@ -771,13 +797,34 @@ def _resolve_relative_period(match: re.Match[str], ctx: _Context) -> TemporalExp
         return _expression(ctx, _week_value(monday), Precision.WEEK, monday, last)
     if unit == "month":
         year, month = _add_months(published.year, published.month, shift)
-        part = {"early": "early", "late": "late", "the end of": "the end of"}.get(
-            (match["vague"] or "").lower()
-        )
-        return _month_expression(ctx, year, month, part)
+        part = (match["vague"] or "").lower()
+        return _month_expression(ctx, year, month, part if part in MONTH_PARTS else None)
     year = published.year + shift
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return _expression(ctx, str(year), Precision.UNKNOWN, first, last)
+
+
+def _resolve_weekend(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    """A weekend as the ISO week it ends: Saturday and Sunday are the days covered."""
+    relation = match["rel"].lower()
+    published = ctx.published
+    saturday = published + dt.timedelta(days=5 - published.weekday())
+    if relation in ("next", "coming") and published.weekday() >= 5:
+        saturday += dt.timedelta(weeks=1)  # said at the weekend, "next weekend" is a week on
+    elif relation in ("last", "past"):
+        saturday -= dt.timedelta(weeks=1)
+    elif relation == "the" and saturday > published and _weekend_was_past(ctx, saturday):
+        saturday -= dt.timedelta(weeks=1)  # "talks over the weekend" in a Monday report
+    sunday = saturday + dt.timedelta(days=1)
+    return _expression(ctx, _week_value(saturday), Precision.WEEK, saturday, sunday)
+
+
+def _weekend_was_past(ctx: _Context, coming_saturday: dt.date) -> bool:
+    """Whether "the weekend" is the one before the publication date: by tense, else nearness."""
+    tense = ctx.tense
+    if tense in (FUTURE, PRESENT):
+        return False
+    return tense == PAST or (coming_saturday - ctx.published).days > 3
 
 
 def _resolve_ago(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
@@ -880,6 +927,7 @@ RULES: list[tuple[re.Pattern[str], Resolver, str | None]] = [
     (WEEKDAY_RE, _resolve_weekday, None),
     (RELATIVE_DAY_RE, _resolve_relative_day, None),
     (RELATIVE_PERIOD_RE, _resolve_relative_period, None),
+    (WEEKEND_RE, _resolve_weekend, None),
     (AGO_RE, _resolve_ago, None),
     (HOLIDAY_RE, _resolve_holiday, None),
     (ORDINAL_DAY_RE, _resolve_ordinal_day, "expr"),

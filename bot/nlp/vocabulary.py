@@ -67,7 +67,7 @@ FUTURE_CUES = frozenset(
 # Verbs of saying: their own tense says nothing about the meeting they report.
 REPORTING_VERBS = frozenset(
     {"say", "tell", "announce", "report", "confirm", "add", "note", "state", "declare",
-     "insist", "predict", "reveal", "disclose", "indicate", "signal", "write", "agree"}
+     "insist", "predict", "reveal", "disclose", "indicate", "signal", "write"}
 )  # fmt: skip
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -109,3 +109,6 @@ NOT_MEETING_OBJECTS = frozenset(
 NOT_MEETING_MODIFIERS = frozenset({"news", "press", "phone", "telephone"})
 # Prepositions after which a meeting is only talked about, not attended.
 ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})
+
+# Plural subjects that stand for a group's members: "leaders of the Group of Seven".
+GROUP_MEMBERS = frozenset({"leader", "head", "minister", "member", "president", "delegate"})

@@ -154,3 +154,74 @@ def test_title_only_participant(extractor: Extractor) -> None:
     )
     assert any("King of Spain" in p or "king of Spain" in p for p in event.participants)
     assert event.date == dt.date(2025, 10, 29)
+
+
+def test_date_of_the_saying_is_not_the_meetings(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Ukrainian President Volodymyr Zelensky said on Sunday he was ready to meet Russian "
+        "President Vladimir Putin.",
+        published=dt.date(2025, 3, 10),
+    )
+    assert event.status is Status.POSSIBLE
+    assert event.date is None
+
+
+def test_visit_to_a_country_later_this_month(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Chinese Premier Li Qiang will visit Australia later this month, the first such trip "
+        "in seven years.",
+        published=dt.date(2025, 6, 2),
+    )
+    assert event.participants == ["Li Qiang"]
+    assert event.place == "Australia"
+    assert event.precision is Precision.MONTH
+    assert event.date is not None and (event.date.year, event.date.month) == (2025, 6)
+
+
+def test_past_meeting_and_agreed_future_one(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Turkish President Recep Tayyip Erdogan and Russian President Vladimir Putin met in "
+        "Sochi last week and agreed to meet again in Ankara on Dec. 3.",
+        published=dt.date(2025, 11, 20),
+    )
+    assert event.participants == ["Recep Tayyip Erdogan", "Vladimir Putin"]
+    assert event.place == "Ankara"
+    assert event.date == dt.date(2025, 12, 3)
+
+
+def test_group_summit_is_named_after_the_group(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Leaders of the Group of Seven will gather in Kananaskis, Canada, from June 15 to 17 "
+        "for their annual summit.",
+        published=dt.date(2025, 5, 20),
+    )
+    assert event.summit == "Group of Seven summit"
+    assert (event.date, event.end_date) == (dt.date(2025, 6, 15), dt.date(2025, 6, 17))
+
+
+def test_postponed_summit_between_two_leaders(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "The summit between Japanese Prime Minister Fumio Kishida and South Korean President "
+        "Yoon Suk Yeol, originally scheduled for Thursday, has been postponed, officials said.",
+        published=dt.date(2023, 3, 13),
+    )
+    assert event.participants == ["Fumio Kishida", "Yoon Suk Yeol"]
+    assert event.summit is None
+    assert event.status is Status.POSTPONED
+    assert event.date == dt.date(2023, 3, 16)
+
+
+def test_meeting_words_that_are_not_meetings(extractor: Extractor) -> None:
+    assert (
+        events(
+            extractor,
+            "Finance Minister Rachel Reeves will hold a news conference on Friday. The company "
+            "said it would meet the deadline on Thursday, and its chief will receive a bonus.",
+        )
+        == []
+    )
