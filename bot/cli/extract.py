@@ -112,7 +112,7 @@ def _print_events(record: dict[str, Any]) -> None:
         return
     rows = [
         (
-            e["date"] or "?",
+            _when(e),
             e["precision"],
             e["status"],
             e["title"],
@@ -125,6 +125,13 @@ def _print_events(record: dict[str, Any]) -> None:
         cells = [str(cell).ljust(widths[i]) for i, cell in enumerate(row[:4])]
         print("  " + "  ".join(cells) + (f"  @ {row[4]}" if row[4] else ""))
     print()
+
+
+def _when(event: dict[str, Any]) -> str:
+    """ "2025-07-08", "2025-07-08 to 2025-07-10", or "?" when the date is not known."""
+    if not event["date"]:
+        return "?"
+    return f"{event['date']} to {event['end_date']}" if event["end_date"] else event["date"]
 
 
 def run_dates(args: argparse.Namespace) -> int:

@@ -313,8 +313,10 @@ def _participants(
                 add(_resolve_subject(part, names))
         for name in partners:
             add(name)
-        # "Trump and Kim will meet": a meeting between them, not anaphora for a summit.
-        partnered = partnered or (trigger.pos_ == "VERB" and len(found) >= 2)
+        # "Trump and Kim will meet", "Biden and Xi will hold talks": a meeting between
+        # them, not a mention of a summit they attend.
+        direct = trigger.pos_ == "VERB" or trigger.dep_ == "dobj"
+        partnered = partnered or (direct and len(found) >= 2)
     talked_about = any(t.lower_ in ABOUT_PREPOSITIONS for t in chain.tokens[1:])
     if (
         subject is None
@@ -463,6 +465,9 @@ def _group_summit(trigger: Token, chain: _Chain) -> str | None:
     subject = _subject(chain)
     if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
         return None
+    group = [c for c in subject.lefts if c.dep_ == "compound" and _is_name_word(c)]
+    if group:  # "NATO leaders will meet"
+        return trigger.doc[group[0].i : group[-1].i + 1].text + " summit"
     for child in subject.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             end = _name_end(child)
@@ -657,7 +662,12 @@ _SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expec
 
 def _where_clause_verb(top: Token) -> Token | None:
     """The verb of the clause a "where" clause hangs on, through its place noun."""
-    if top.dep_ != "relcl" or not any(c.lower_ == "where" for c in top.children):
+    clause = [
+        t
+        for t in top.subtree
+        if t.lower_ == "where" and t.head.i in (top.i, *(c.i for c in top.children))
+    ]
+    if top.dep_ != "relcl" or not clause:
         return None
     current = top.head
     for _ in range(4):

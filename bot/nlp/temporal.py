@@ -291,6 +291,8 @@ PERIOD_PARTS = [
 MONTH_RELATIONS = frozenset({"last", "past", "next", "this"})
 # "Aug. 26 to Oct. 20" is two dates rather than one event spanning two months.
 MAX_RANGE_DAYS = 31
+# "from Monday to Wednesday" is a span; "Monday and Saturday" more likely two separate days.
+MAX_WEEKDAY_RANGE_DAYS = 3
 
 # --------------------------------------------------------------------------------------------
 # Patterns
@@ -357,6 +359,8 @@ WEEKDAY_RE = re.compile(
     rf"(?P<weekday>{_WEEKDAY})\b(?:'s)?"
     rf"(?:\s+(?P<part>{_alternation(PARTS_OF_DAY)})\b)?"
 )
+# "on Monday and Tuesday", "from Sunday to Tuesday": one span of consecutive days.
+WEEKDAY_RANGE_RE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}){_RANGE_JOIN}(?P<weekday2>{_WEEKDAY})\b")
 RELATIVE_DAY_RE = re.compile(
     rf"\b(?:(?P<vague>{_I.format('early|late|earlier|later')})\s+)?"
     rf"(?P<word>{_I.format(_alternation(list(RELATIVE_DAYS)))})\b"
@@ -760,22 +764,35 @@ def _year_by_relation(month: int, published: dt.date, relation: str) -> int:
 
 
 def _resolve_weekday(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
-    weekday = WEEKDAYS[match["weekday"]]
     relation = (match["rel"] or "").lower()
-    published = ctx.published
-    tense: str | None = None
-    if relation in ("last", "previous", "past"):
-        day = _weekday_date(weekday, published - dt.timedelta(days=1), PAST)
-    elif relation == "next":
-        day = _weekday_date(weekday, published + dt.timedelta(days=1), FUTURE)
-    elif weekday == published.weekday() and relation != "this coming":
-        day = published
-    else:
-        tense = ctx.tense
-        announced = relation in ("coming", "this coming", "this") and tense != PAST
-        coming = announced or tense in (FUTURE, PRESENT)
-        day = _weekday_date(weekday, published, FUTURE if coming else PAST)
+    day, tense = _weekday_by_relation_or_tense(WEEKDAYS[match["weekday"]], relation, ctx)
     return _day_expression(ctx, day, tense=tense)
+
+
+def _weekday_by_relation_or_tense(
+    weekday: int, relation: str, ctx: _Context
+) -> tuple[dt.date, str | None]:
+    """The date of a weekday, and the tense when the tense had to decide."""
+    published = ctx.published
+    if relation in ("last", "previous", "past"):
+        return _weekday_date(weekday, published - dt.timedelta(days=1), PAST), None
+    if relation == "next":
+        return _weekday_date(weekday, published + dt.timedelta(days=1), FUTURE), None
+    if weekday == published.weekday() and relation != "this coming":
+        return published, None
+    tense = ctx.tense
+    announced = relation in ("coming", "this coming", "this") and tense != PAST
+    coming = announced or tense in (FUTURE, PRESENT)
+    return _weekday_date(weekday, published, FUTURE if coming else PAST), tense
+
+
+def _resolve_weekday_range(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    first_weekday, last_weekday = WEEKDAYS[match["weekday"]], WEEKDAYS[match["weekday2"]]
+    length = (last_weekday - first_weekday) % 7
+    if not 1 <= length <= MAX_WEEKDAY_RANGE_DAYS:
+        return None  # "Friday and Thursday" lists two days; it is not a span
+    first, tense = _weekday_by_relation_or_tense(first_weekday, "", ctx)
+    return _day_expression(ctx, first, first + dt.timedelta(days=length), tense)
 
 
 def _resolve_relative_day(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
@@ -924,6 +941,7 @@ RULES: list[tuple[re.Pattern[str], Resolver, str | None]] = [
     (MONTH_DAY_RE, _resolve_month_day, None),
     (DAY_MONTH_RE, _resolve_month_day, None),
     (MONTH_RE, _resolve_month, None),
+    (WEEKDAY_RANGE_RE, _resolve_weekday_range, None),
     (WEEKDAY_RE, _resolve_weekday, None),
     (RELATIVE_DAY_RE, _resolve_relative_day, None),
     (RELATIVE_PERIOD_RE, _resolve_relative_period, None),

@@ -225,3 +225,30 @@ def test_meeting_words_that_are_not_meetings(extractor: Extractor) -> None:
         )
         == []
     )
+
+
+def test_bilateral_on_the_sidelines_of_a_summit_is_its_own_event(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "US President Joe Biden and Chinese President Xi Jinping are scheduled to hold talks "
+        "on Saturday on the sidelines of the Asia-Pacific Economic Cooperation summit in Lima.",
+        published=dt.date(2024, 11, 14),
+    )
+    bilateral = [e for e in found if e.summit is None]
+    summits = [e for e in found if e.summit]
+    assert [e.participants for e in bilateral] == [["Joe Biden", "Xi Jinping"]]
+    assert bilateral[0].date == dt.date(2024, 11, 16)
+    assert len(summits) == 1
+    assert summits[0].place == "Lima"
+
+
+def test_alliance_leaders_meeting_is_the_alliance_summit(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "NATO leaders will meet in Ankara on July 7 and 8 for the alliance's annual summit, "
+        "Secretary General Mark Rutte said on Saturday.",
+        published=dt.date(2026, 1, 10),
+    )
+    assert event.summit == "NATO summit"
+    assert event.place == "Ankara"
+    assert (event.date, event.end_date) == (dt.date(2026, 7, 7), dt.date(2026, 7, 8))
