@@ -992,6 +992,8 @@ def _to_event(draft: _Draft, protagonist: str | None) -> Event:
     participants = draft.participants
     place = next((m.place for m in mentions if m.place), None)
     evidence_from = next((m for m in mentions if m.date is not None), mentions[0])
+    if date is not None and date.precision is Precision.UNKNOWN:
+        date = None  # a year alone ("next year") is too coarse to show as a date
     start = date.date if date else None
     end = date.end_date if date and date.end_date != date.date else None
     days = next((m.days for m in mentions if m.days), None)

@@ -680,14 +680,22 @@ def _day_number(text: str) -> int:
 
 
 def _is_not_a_date_word(ctx: _Context) -> bool:
-    """A month name that the tagger reads as a modal ("May") or a person's name ("April")."""
+    """A month name read as a modal ("May") or as part of a name ("Theresa May", "June Carter")."""
     span = ctx.tokens()
     if span is None or not span.doc.has_annotation("TAG"):
         return False
-    for token in span:
-        if token.text in MONTH_NAMES:
-            return token.tag_ == "MD" or token.pos_ == "VERB" or token.ent_type_ == "PERSON"
-    return False
+    month = next((t for t in span if t.text in MONTH_NAMES), None)
+    if month is None:
+        return False
+    if month.tag_ == "MD" or month.pos_ == "VERB" or month.ent_type_ == "PERSON":
+        return True
+    doc = month.doc
+    before = doc[month.i - 1] if month.i > 0 else None
+    after = doc[month.i + 1] if month.i + 1 < len(doc) else None
+    if before is not None and before.pos_ == "PROPN" and before.text not in MONTH_NAMES:
+        return True  # "Theresa May said"
+    introduced = before is not None and before.pos_ in ("ADP", "DET")
+    return after is not None and after.pos_ == "PROPN" and not introduced  # "met June Carter"
 
 
 def _resolve_month_day(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
