@@ -294,7 +294,10 @@ def _participants(
     for token in own:
         if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
             continue
-        add(names.resolve(token))
+        if token.dep_ == "poss" and is_person_pronoun(token):
+            add(_resolve_subject(token, names))  # "his second summit with Kim"
+        else:
+            add(names.resolve(token))
     partnered = bool(found)
     for token in own:
         if token.i in clause_ids:

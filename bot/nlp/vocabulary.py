@@ -50,10 +50,10 @@ HEDGE_WORDS = frozenset(
 
 POSTPONE_WORDS = frozenset(
     {"postpone", "postponed", "postponement", "delay", "delayed", "defer", "deferred",
-     "reschedule", "rescheduled", "push", "put"}
+     "reschedule", "rescheduled", "push", "put", "shelve", "shelved", "suspend", "suspended"}
 )  # fmt: skip
 CANCEL_WORDS = frozenset({"cancel", "cancelled", "canceled", "cancellation", "scrap", "scrapped",
-                          "call", "abandon", "abandoned", "drop"})  # fmt: skip
+                          "call", "abandon", "abandoned", "axe", "axed"})  # fmt: skip
 # Particles that make "call"/"put"/"push" a cancelling or postponing verb.
 STATUS_PARTICLES = {"call": "off", "put": "off", "push": "back"}
 
@@ -70,7 +70,7 @@ REPORTING_VERBS = frozenset(
      "insist", "predict", "reveal", "disclose", "indicate", "signal", "write"}
 )  # fmt: skip
 
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 
 # Titles that stand for a person when no name is given ("the emperor of Japan").
 TITLE_NOUNS = frozenset(

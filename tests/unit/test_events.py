@@ -252,3 +252,26 @@ def test_alliance_leaders_meeting_is_the_alliance_summit(extractor: Extractor) -
     assert event.summit == "NATO summit"
     assert event.place == "Ankara"
     assert (event.date, event.end_date) == (dt.date(2026, 7, 7), dt.date(2026, 7, 8))
+
+
+def test_shelved_summit_is_postponed(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "A planned summit between US President Donald Trump and Russian President Vladimir "
+        "Putin in Budapest has been shelved, the White House said on Tuesday.",
+        published=dt.date(2025, 10, 22),
+    )
+    assert event.status is Status.POSTPONED
+    assert event.participants == ["Donald Trump", "Vladimir Putin"]
+
+
+def test_possessive_pronoun_names_the_participant(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "US President Donald Trump said on Friday that his second summit with North Korean "
+        "leader Kim Jong Un would take place in Hanoi on Feb. 27 and 28.",
+        published=dt.date(2019, 2, 1),
+    )
+    assert event.participants == ["Donald Trump", "Kim Jong Un"]
+    assert (event.date, event.end_date) == (dt.date(2019, 2, 27), dt.date(2019, 2, 28))
+    assert event.place == "Hanoi"
