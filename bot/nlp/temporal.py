@@ -742,11 +742,11 @@ def _resolve_week_of(match: re.Match[str], ctx: _Context) -> TemporalExpression 
 
 
 def _resolve_month(match: re.Match[str], ctx: _Context) -> TemporalExpression | None:
-    if not match["year"] and _is_not_a_date_word(ctx):
-        return None
-    bare_may = match["month"] == "May" and not (match["year"] or match["rel"] or match["part"])
-    if bare_may and ctx.start == 0:
-        return None  # "May the talks succeed": a modal that opens the text
+    bare = not (
+        match["year"] or match["yearword"] or match["rel"] or match["rel2"] or match["part"]
+    )
+    if bare and (_is_not_a_date_word(ctx) or (match["month"] == "May" and ctx.start == 0)):
+        return None  # a name, or "May the talks succeed": a modal that opens the text
     month = _month_number(match["month"])
     part = (match["part"] or "").lower() or None
     published = ctx.published

@@ -1,0 +1,233 @@
+"""Mentions: one meeting word, and what the words linked to it say about the meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from bot.domain import Status, TemporalExpression
+from bot.nlp.events.naming import group_summit, place_of, summit_name
+from bot.nlp.events.syntax import Chain, climb, own_tokens, subject_of, subject_tokens
+from bot.nlp.events.timing import attached_date, duration_days, is_upcoming, status_of, tense_of
+from bot.nlp.names import NameIndex, is_person_pronoun
+from bot.nlp.vocabulary import (
+    ABOUT_PREPOSITIONS,
+    GATHERING_NOUNS,
+    LIGHT_VERBS,
+    MEETING_NOUNS,
+    MEETING_VERBS,
+    NOT_MEETING_MODIFIERS,
+    NOT_MEETING_OBJECTS,
+    PERSON_NOUNS,
+    REPORTING_VERBS,
+    VERB_OBJECTS,
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One reference to a meeting, with what its words say about it."""
+
+    trigger: Token
+    participants: list[str] = field(default_factory=list)
+    summit: str | None = None
+    place: str | None = None
+    date: TemporalExpression | None = None
+    status: Status = Status.SCHEDULED
+    firm: bool = False  # an explicit cue ("will", "due", "scheduled") makes it definite
+    evidence: str = ""
+    partnered: bool = False  # a partner is named with the meeting word ("meet Xi")
+    days: int | None = None  # "a two-day summit"
+
+
+def is_trigger(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("NOUN", "PROPN") and (
+        lemma in MEETING_NOUNS or token.lower_ in MEETING_NOUNS
+    ):
+        if any(c.lower_ in NOT_MEETING_MODIFIERS for c in token.lefts):
+            return False  # "a news conference", "phone talks"
+        # A proper-noun "Meeting" counts only as part of a gathering's name.
+        return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
+    if token.pos_ == "VERB" and lemma in MEETING_VERBS:
+        return _is_meeting_verb(token, lemma)
+    return False
+
+
+def _is_meeting_verb(token: Token, lemma: str) -> bool:
+    """Whether a verb such as "meet", "host" or "visit" names a meeting here."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "pobj")]
+    if lemma in LIGHT_VERBS or any(o.lemma_.lower() in MEETING_NOUNS for o in objects):
+        return False  # "hold talks", "attend the summit": the noun is the mention
+    if any(c.dep_ == "auxpass" for c in token.children):
+        return False  # "the group would be met at the airport"
+    if any(o.lemma_.lower() in NOT_MEETING_OBJECTS for o in objects):
+        return False  # "meet the deadline"
+    wanted = VERB_OBJECTS.get(lemma)
+    if wanted is None:
+        return True
+    if token.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
+        objects.append(token.head)  # "Khan, whom China will host"
+    return any(o.ent_type_ in wanted or o.lemma_.lower() in PERSON_NOUNS for o in objects)
+
+
+def analyse(
+    trigger: Token,
+    triggers: list[Token],
+    names: NameIndex,
+    date_tokens: dict[int, TemporalExpression],
+    published: dt.date,
+) -> Mention | None:
+    chain = climb(trigger)
+    own = own_tokens(trigger, triggers)
+    summit = summit_name(trigger)
+    summit = summit or group_summit(trigger, chain)
+    gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
+    participants, partnered = _participants(trigger, chain, own, names, gathering)
+    status, firm, status_at = status_of(trigger, chain)
+    date = attached_date(trigger, chain, own, date_tokens, status_at)
+    place = place_of(trigger, chain, own)
+    tense = tense_of(trigger, chain)
+    if not is_upcoming(status, tense, date, published):
+        return None
+    anonymous = not participants and summit is None and date is None
+    if anonymous and status.is_upcoming and not is_another(trigger):
+        return None  # "the meeting": nothing to tell which one
+    return Mention(
+        trigger=trigger,
+        participants=participants,
+        summit=summit,
+        place=place,
+        date=date,
+        status=status,
+        firm=firm,
+        evidence=trigger.sent.text.strip(),
+        partnered=partnered,
+        days=duration_days(trigger),
+    )
+
+
+def split_each(mention: Mention) -> list[Mention]:
+    """ "A and B each called off visits": one meeting per person."""
+    subject = subject_of(climb(mention.trigger))
+    if subject is None or len(mention.participants) < 2:
+        return [mention]
+    verb = subject.head
+    if not any(c.lower_ == "each" for c in [*verb.children, *subject.children]):
+        return [mention]
+    return [
+        Mention(
+            trigger=mention.trigger,
+            participants=[name],
+            summit=mention.summit,
+            place=mention.place,
+            date=mention.date,
+            status=mention.status,
+            firm=mention.firm,
+            evidence=mention.evidence,
+            partnered=mention.partnered,
+        )
+        for name in mention.participants
+    ]
+
+
+def _participants(
+    trigger: Token, chain: Chain, own: list[Token], names: NameIndex, is_summit: bool
+) -> tuple[list[str], bool]:
+    """The people taking part, and whether one was named with the meeting word itself."""
+    found: list[str] = []
+
+    def add(name: str | None) -> None:
+        if name and name not in found:
+            found.append(name)
+
+    subject_ids = subject_tokens(trigger)
+    clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    for token in own:
+        if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
+            continue
+        if token.dep_ == "poss" and is_person_pronoun(token):
+            add(resolve_subject(token, names))  # "his second summit with Kim"
+        else:
+            add(names.resolve(token))
+    partnered = bool(found)
+    for token in own:
+        if token.i in clause_ids:
+            add(names.resolve(token))  # "the summit, which Michel is organising"
+    if trigger.dep_ == "relcl" and any(c.tag_ in ("WP", "WDT") for c in trigger.children):
+        add(names.resolve(trigger.head))  # "Imran Khan, whom China will host"
+        partnered = True
+    subject = subject_of(chain)
+    if subject is not None and not (is_summit and not _attends(chain)):
+        # The subject leads: "Ruto will hold talks with Ramaphosa" → Ruto, Ramaphosa.
+        partners, found = found, []
+        # Every subject: the parser sometimes gives "A, and B will meet" two of them.
+        subjects = [c for c in subject.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for token in subjects or [subject]:
+            for part in [token, *token.conjuncts]:
+                add(resolve_subject(part, names))
+        for name in partners:
+            add(name)
+        # "Trump and Kim will meet", "Biden and Xi will hold talks": a meeting between
+        # them, not a mention of a summit they attend.
+        direct = trigger.pos_ == "VERB" or trigger.dep_ == "dobj"
+        partnered = partnered or (direct and len(found) >= 2)
+    talked_about = any(t.lower_ in ABOUT_PREPOSITIONS for t in chain.tokens[1:])
+    if (
+        subject is None
+        and found
+        and not is_summit
+        and not talked_about
+        and names.protagonist not in found
+    ):
+        # "a meeting with Xi" with no one named as going: the article's protagonist goes.
+        found.insert(0, names.protagonist or "")
+        found = [f for f in found if f]
+    return found, partnered
+
+
+def resolve_subject(token: Token, names: NameIndex) -> str | None:
+    if is_person_pronoun(token):
+        # The nearest person named as a subject before the pronoun, else the nearest person.
+        window = list(reversed(token.doc[max(0, token.i - 80) : token.i]))
+        for previous in window:
+            name = names.resolve(previous)
+            if (
+                name
+                and previous.dep_ in ("nsubj", "nsubjpass", "compound")
+                and (previous.dep_ != "compound" or previous.head.dep_ in ("nsubj", "nsubjpass"))
+            ):
+                return name
+        for previous in window:
+            name = names.resolve(previous)
+            if name:
+                return name
+        return names.protagonist
+    for part in token.subtree:
+        name = names.resolve(part)
+        if name:
+            return name
+    return None
+
+
+def _attends(chain: Chain) -> bool:
+    """Whether the chain says its subject takes part in the gathering."""
+    if chain.ordered_from is not None:
+        return False
+    return not any(t.lemma_.lower() in _NOT_ATTENDING for t in chain.tokens[1:])
+
+
+_NOT_ATTENDING = REPORTING_VERBS | {
+    "invite", "urge", "call", "ask", "organise", "organize", "prepare", "postpone", "cancel",
+    "boycott", "skip", "miss",
+}  # fmt: skip
+
+
+def is_another(trigger: Token) -> bool:
+    words = {c.lower_ for c in trigger.lefts}
+    return bool(words & {"a", "an", "another"}) and bool(words & _ANOTHER_WORDS)
+
+
+_ANOTHER_WORDS = frozenset({"later", "another", "second", "new", "further", "follow-up", "future"})

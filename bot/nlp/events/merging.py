@@ -1,0 +1,196 @@
+"""Merging the mentions of one meeting into one event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain import Event, Precision, Status, TemporalExpression
+from bot.nlp.events.mentions import Mention, is_another, split_each
+from bot.nlp.events.timing import PRECISION_RANK
+
+
+def _surnames(names: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for name in names:
+        parts = [p.lower() for p in name.replace("-", " ").split() if p.isalpha()]
+        if parts:
+            out.add(parts[-1])
+            if len(parts) >= 2:
+                out.add(parts[0])
+    return out
+
+
+def _summit_words(summit: str | None) -> set[str]:
+    if not summit:
+        return set()
+    generic = {"the", "of", "summit", "meeting", "forum", "conference", "and", "leaders", "talks"}
+    text = summit.lower().replace("'s", " ").replace("-", " ").replace("(", " ").replace(")", " ")
+    return {w for w in text.split() if w not in generic}
+
+
+@dataclass(slots=True)
+class _Draft:
+    mentions: list[Mention]
+
+    @property
+    def participants(self) -> list[str]:
+        seen: list[str] = []
+        for mention in self.mentions:
+            seen.extend(p for p in mention.participants if p not in seen)
+        return seen
+
+    @property
+    def summit(self) -> str | None:
+        """The longest name given, with a different second name in brackets."""
+        summits = sorted({m.summit for m in self.mentions if m.summit}, key=len, reverse=True)
+        if not summits:
+            return None
+        main = summits[0]
+        others = [n for n in summits[1:] if n.lower() not in main.lower()]
+        return f"{main} ({others[0]})" if others else main
+
+    @property
+    def date(self) -> TemporalExpression | None:
+        dated = [m.date for m in self.mentions if m.date is not None]
+        return max(dated, key=lambda d: PRECISION_RANK[d.precision]) if dated else None
+
+
+def _window(expression: TemporalExpression) -> tuple[dt.date, dt.date] | None:
+    if expression.date is None:
+        return None
+    return expression.date, expression.end_date or expression.date
+
+
+def _dates_agree(a: TemporalExpression | None, b: TemporalExpression | None) -> bool:
+    """Unknown dates agree with anything; known ones when their windows overlap."""
+    wa = _window(a) if a is not None else None
+    wb = _window(b) if b is not None else None
+    if wa is None or wb is None:
+        return True
+    return wa[0] <= wb[1] and wb[0] <= wa[1]
+
+
+def _places_conflict(mention: Mention, draft: _Draft) -> bool:
+    """Two places for an undated meeting ("a stop in Brunei", "in Beijing on Sept 4") say
+    that these are two meetings; with dates, the dates decide."""
+    if mention.date is not None and draft.date is not None:
+        return False
+    mine = mention.place
+    theirs = {m.place for m in draft.mentions if m.place}
+    if not mine or not theirs:
+        return False
+    return not any(mine in other or other in mine for other in theirs)
+
+
+def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
+    if not _dates_agree(mention.date, draft.date) or _places_conflict(mention, draft):
+        return False
+    mine = _surnames(p for p in mention.participants if p != protagonist)
+    theirs = _surnames(p for p in draft.participants if p != protagonist)
+    summit_mine, summit_theirs = _summit_words(mention.summit), _summit_words(draft.summit)
+    if summit_mine and summit_theirs:
+        return bool(summit_mine & summit_theirs)
+    if summit_mine:
+        # A summit and a bilateral are different meetings; "the two-day meeting" that
+        # names only who chairs it is the summit itself.
+        return not any(m.partnered for m in draft.mentions)
+    if summit_theirs:
+        return not mention.partnered
+    if mine and theirs:
+        return bool(mine & theirs)
+    # One side names only the article's protagonist: "Abe arrives on Sunday for the
+    # visit", "Obama hopes to receive Rousseff in Washington". Dates and places agree.
+    return bool(_surnames(mention.participants) & _surnames(draft.participants))
+    if not mine and not theirs:
+        return mention.date is not None and draft.date is not None
+    return False
+
+
+def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
+    drafts: list[_Draft] = []
+    for mention in (part for m in mentions for part in split_each(m)):
+        if not mention.participants and mention.summit is None:
+            if drafts and is_another(mention.trigger):
+                # "a later meeting": the same people again, another time.
+                mention.participants = list(drafts[-1].participants)
+                drafts.append(_Draft([mention]))
+                continue
+            # "The summit had been pushed back", "Tuesday's meeting will …": news about the
+            # latest meeting of its kind, when the dates agree.
+            if drafts:
+                latest = _latest_alike(drafts, mention)
+                if _dates_agree(mention.date, latest.date):
+                    latest.mentions.append(mention)
+            continue
+        home = _best_draft(mention, drafts, protagonist)
+        if home is None:
+            drafts.append(_Draft([mention]))
+        else:
+            home.mentions.append(mention)
+    events = [_to_event(d, protagonist) for d in drafts if _is_meeting(d)]
+    return sorted(events, key=lambda e: (e.date or dt.date.max, e.title))
+
+
+def _is_meeting(draft: _Draft) -> bool:
+    """Enough to tell a meeting: two people, a named gathering, or one person and a place
+    ("Clinton will visit Dili"); a lone name with nothing else is too little."""
+    if draft.summit is not None or len(draft.participants) >= 2:
+        return True
+    return bool(draft.participants) and any(m.place for m in draft.mentions)
+
+
+def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None) -> _Draft | None:
+    """The event a mention belongs to: most shared names first, then the latest."""
+    fitting = [(n, d) for n, d in enumerate(drafts) if _belongs(mention, d, protagonist)]
+    if not fitting:
+        return None
+    mine = _surnames(mention.participants)
+    return max(fitting, key=lambda nd: (len(mine & _surnames(nd[1].participants)), nd[0]))[1]
+
+
+def _latest_alike(drafts: list[_Draft], mention: Mention) -> _Draft:
+    lemma = mention.trigger.lemma_.lower()
+    for draft in reversed(drafts):
+        if any(m.trigger.lemma_.lower() == lemma for m in draft.mentions):
+            return draft
+    dated = [d for d in drafts if mention.date is not None and d.date is not None]
+    for draft in reversed(dated):
+        if _dates_agree(mention.date, draft.date):
+            return draft
+    return drafts[-1]
+
+
+def _to_event(draft: _Draft, protagonist: str | None) -> Event:
+    mentions = draft.mentions
+    date = draft.date
+    statuses = [m.status for m in mentions]
+    if Status.CANCELLED in statuses:
+        status = Status.CANCELLED
+    elif Status.POSTPONED in statuses:
+        status = Status.POSTPONED
+    elif any(m.firm for m in mentions) or Status.POSSIBLE not in statuses:
+        status = Status.SCHEDULED
+    else:
+        status = Status.POSSIBLE
+    participants = draft.participants
+    place = next((m.place for m in mentions if m.place), None)
+    evidence_from = next((m for m in mentions if m.date is not None), mentions[0])
+    if date is not None and date.precision is Precision.UNKNOWN:
+        date = None  # a year alone ("next year") is too coarse to show as a date
+    start = date.date if date else None
+    end = date.end_date if date and date.end_date != date.date else None
+    days = next((m.days for m in mentions if m.days), None)
+    if start is not None and end is None and days and date and date.precision is Precision.DAY:
+        end = start + dt.timedelta(days=days - 1)
+    return Event(
+        participants=[p for p in participants if p],
+        summit=draft.summit,
+        place=place,
+        date=start,
+        end_date=end,
+        precision=date.precision if date else Precision.UNKNOWN,
+        status=status,
+        evidence=evidence_from.evidence,
+    )

@@ -1,0 +1,188 @@
+"""Names of gatherings ("the 11th BRICS summit") and the places meetings are held."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from bot.nlp.events.syntax import Chain, name_entity, predicate_head, subject_of
+from bot.nlp.names import entity_at
+from bot.nlp.vocabulary import (
+    GATHERING_NOUNS,
+    GROUP_MEMBERS,
+)
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "of", "on", "near", "inside"})
+
+
+def summit_name(trigger: Token) -> str | None:
+    if trigger.lower_ not in GATHERING_NOUNS and trigger.lemma_.lower() not in GATHERING_NOUNS:
+        return None
+    doc = trigger.doc
+    entity = name_entity(trigger)
+    if entity is not None:
+        text = entity.text[4:] if entity.text.lower().startswith("the ") else entity.text
+        return _with_acronym(text, entity.end, doc)
+    modifiers = [
+        c
+        for c in trigger.lefts
+        if c.dep_ in ("compound", "nmod", "amod", "nummod", "npadvmod", "poss")
+        and c.ent_type_ not in ("DATE", "TIME")
+    ]
+    words = [t for m in modifiers for t in m.subtree]
+    places = {t.i for t in words if t.ent_type_ in ("GPE", "LOC")}
+    named = [
+        m
+        for m in modifiers
+        if any(is_name_word(t) or (len(places) >= 2 and t.i in places) for t in m.subtree)
+    ]
+    start = min((t.i for m in modifiers for t in m.subtree), default=trigger.i)
+    while start < trigger.i and (doc[start].dep_ == "det" or doc[start].is_punct):
+        start += 1
+    end = trigger.i + 1
+    # "the summit of the Gulf Cooperation Council", "the summit between the EU and the AU"
+    for child in trigger.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "between"):
+            objects = [t for t in child.subtree if is_name_word(t)]
+            people = [t for t in child.subtree if t.ent_type_ in ("PERSON", "TITLE")]
+            if objects and not people:  # "the summit between Kishida and Yoon" names people
+                named.append(child)
+                end = name_end(child)
+    if not named:
+        return None
+    return _with_acronym(doc[start:end].text, end, doc)
+
+
+def group_summit(trigger: Token, chain: Chain) -> str | None:
+    """ "Leaders of the Group of Seven will gather … for their summit": the group's summit."""
+    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit"):
+        return None
+    subject = subject_of(chain)
+    if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
+        return None
+    group = [c for c in subject.lefts if c.dep_ == "compound" and is_name_word(c)]
+    if group:  # "NATO leaders will meet"
+        return trigger.doc[group[0].i : group[-1].i + 1].text + " summit"
+    for child in subject.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            end = name_end(child)
+            words = [t for t in trigger.doc[child.i + 1 : end] if t.dep_ != "det"]
+            if any(is_name_word(t) for t in words):
+                start = words[0].i
+                return trigger.doc[start : words[-1].i + 1].text + " summit"
+    return None
+
+
+def name_end(preposition: Token) -> int:
+    """Where "of the Gulf Cooperation Council in Riyadh" stops being a name: before "in"."""
+    end = preposition.i + 1
+    for token in preposition.doc[preposition.i + 1 :]:
+        if not preposition.is_ancestor(token):
+            break
+        if token.pos_ == "ADP" and token.lower_ not in ("of", "and"):
+            break
+        if not (
+            token.pos_ in ("PROPN", "DET", "CCONJ", "PART", "NUM", "ADP") or is_name_word(token)
+        ):
+            break
+        end = token.i + 1
+    return end
+
+
+def is_name_word(token: Token) -> bool:
+    """A word that makes a gathering a named one; a city alone ("the Riyadh summit") does not."""
+    if token.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "PERSON"):
+        return False
+    return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "NORP", "EVENT")
+
+
+def _with_acronym(name: str, end: int, doc: Doc) -> str:
+    """Add a bracketed acronym that follows the name: "… Meeting (CHOGM)"."""
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+        acronym = doc[end + 1].text
+        if acronym.isupper() and acronym not in name:
+            return f"{name} ({acronym})"
+    return name
+
+
+def place_of(trigger: Token, chain: Chain, own: list[Token]) -> str | None:
+    own_ids = {t.i for t in own}
+    chain_ids = {t.i for t in chain.tokens}
+    best: tuple[int, str] | None = None
+    for ent in trigger.sent.ents:
+        if ent.label_ not in PLACE_LABELS or _is_alternative(ent):
+            continue
+        anchor, via = _place_anchor(ent)
+        names_meeting = anchor is not None and via == "compound" and anchor.i == trigger.i
+        if anchor is None or (via not in _PLACE_PREPOSITIONS and not names_meeting):
+            continue  # "the Busan summit": a place may name the meeting itself, nothing else
+        if anchor.i in own_ids:
+            rank = 0
+        elif anchor.i in chain_ids:
+            rank = 1
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, _strip_article(ent))
+    if best is not None:
+        return best[1]
+    top = chain.top
+    candidates: list[Token] = []
+    if top.dep_ == "relcl" and any(c.lower_ == "where" for c in top.children):
+        candidates.append(top.head)  # "South Korea, where Trump will meet Xi"
+    if trigger.lemma_.lower() in ("host", "receive", "welcome"):
+        # "China will host Khan": a country or city that hosts is the place.
+        candidates.extend(c for c in trigger.children if c.dep_ == "nsubj")
+    for token in candidates:
+        around = entity_at(token)
+        if around is not None and around.label_ in PLACE_LABELS:
+            return _strip_article(around)
+    return None
+
+
+def _is_alternative(ent: Span) -> bool:
+    """ "in Brasilia or Buenos Aires": neither is the place."""
+    root = ent.root
+    pair = [*root.children, root.head] if root.dep_ == "conj" else list(root.children)
+    return any(t.dep_ == "cc" and t.lower_ in ("or", "nor") for t in pair)
+
+
+_VISITING = frozenset({"visit", "tour", "reach"})
+
+
+def _place_anchor(ent: Span) -> tuple[Token | None, str]:
+    """The word a place hangs on through its preposition ("in Busan" → its verb), and the
+    preposition; places inside names ("China's Xi") have no anchor."""
+    token = ent.root
+    via = ""
+    for _ in range(6):
+        if token.i == ent.root.i and token.dep_ == "dobj" and token.head.lemma_ in _VISITING:
+            return token.head, "to"  # "will visit Australia"
+        if token.dep_ in ("poss", "nsubj", "nsubjpass", "dobj") and token.i == ent.root.i:
+            return None, ""
+        head = token.head
+        if head.i == token.i:
+            return None, ""
+        if head.pos_ == "ADP":
+            via = via or head.lower_
+            token = head
+            continue
+        if head.pos_ == "NOUN" and via == "of":
+            token = head  # "the port city of Busan"
+            via = ""
+            continue
+        if head.ent_type_ == "PERSON":
+            return None, ""
+        if not via and token.dep_ in ("npadvmod", "compound", "nmod"):
+            via = "compound"
+        return predicate_head(head), via
+    return None, ""
+
+
+def _strip_article(ent: Span) -> str:
+    tokens = list(ent)
+    if tokens and tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    if tokens and tokens[-1].tag_ == "POS":
+        tokens = tokens[:-1]
+    return "".join(t.text_with_ws for t in tokens).strip()

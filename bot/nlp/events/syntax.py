@@ -1,0 +1,139 @@
+"""Walking the dependency parse: the words that govern a meeting word, and its own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from bot.nlp.vocabulary import (
+    ABOUT_PREPOSITIONS,
+    LIGHT_NOUNS,
+    ORDERING_PREPOSITIONS,
+    REPORTING_VERBS,
+)
+
+CLAUSE_BOUNDARIES = frozenset({"acl", "relcl", "ccomp", "parataxis", "csubj"})
+
+
+@dataclass(slots=True)
+class Chain:
+    """The trigger and the words that govern it, up to its clause's boundary."""
+
+    tokens: list[Token]
+    ordered_from: int | None  # index in ``tokens`` where "ahead of"/"before" was crossed
+
+    @property
+    def top(self) -> Token:
+        return self.tokens[-1]
+
+    def dating(self) -> list[Token]:
+        """The tokens whose dates are the meeting's own (not across "ahead of")."""
+        end = self.ordered_from if self.ordered_from is not None else len(self.tokens)
+        return self.tokens[:end]
+
+
+def climb(trigger: Token) -> Chain:
+    tokens = [trigger]
+    ordered_from: int | None = None
+    current = trigger
+    name = name_entity(trigger)
+    if name is not None and name.root.i != trigger.i:
+        # "the Commonwealth Heads of Government Meeting will be held": climb from the name.
+        current = name.root
+        tokens.append(current)
+    for _ in range(12):
+        head = current.head
+        if head.i == current.i or current.dep_ in CLAUSE_BOUNDARIES:
+            break
+        if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.lemma_.lower() not in LIGHT_NOUNS:
+            break
+        if head.lower_ in ORDERING_PREPOSITIONS and ordered_from is None:
+            ordered_from = len(tokens)
+        tokens.append(head)
+        current = head
+    return Chain(tokens, ordered_from)
+
+
+def name_entity(trigger: Token) -> Span | None:
+    """The name a capitalised meeting word ends: "the Commonwealth Heads of Government
+    Meeting". The model seldom labels such names, so the capitalised run is taken."""
+    if trigger.pos_ != "PROPN":
+        return None
+    doc = trigger.doc
+    start = trigger.i
+    while start > trigger.sent.start:
+        previous = doc[start - 1]
+        if (
+            previous.pos_ == "PROPN"
+            or previous.tag_ == "NNPS"
+            or previous.text == "-"
+            or (
+                previous.lower_ in ("of", "and", "for", "'s")
+                and start - 2 >= trigger.sent.start
+                and (doc[start - 2].pos_ == "PROPN")
+            )
+        ):
+            start -= 1
+        else:
+            break
+    while start < trigger.i and doc[start].pos_ != "PROPN":
+        start += 1
+    if start == trigger.i:
+        return None
+    return doc[start : trigger.i + 1]
+
+
+def own_tokens(trigger: Token, triggers: list[Token]) -> list[Token]:
+    """The trigger's subtree, less the subtrees of other meeting words and nested clauses.
+
+    A relative clause on the trigger itself ("the summit, which opens on Monday") stays:
+    it describes this meeting.
+    """
+    excluded: set[int] = set()
+    for other in triggers:
+        if other.i != trigger.i and trigger.is_ancestor(other):
+            excluded.update(t.i for t in other.subtree)
+    for token in trigger.subtree:
+        if token.i == trigger.i or (token.head.i == trigger.i and token.dep_ in ("relcl", "acl")):
+            continue
+        if token.dep_ in ("relcl", "ccomp", "advcl") and token.pos_ in ("VERB", "AUX"):
+            excluded.update(t.i for t in token.subtree)
+    return [t for t in trigger.subtree if t.i not in excluded]
+
+
+def subject_tokens(trigger: Token) -> set[int]:
+    """Tokens of a verb trigger's subject: dates there ("Aug 9") are not the meeting's."""
+    return {
+        t.i
+        for child in trigger.children
+        if child.dep_ in ("nsubj", "nsubjpass") and trigger.pos_ == "VERB"
+        for t in child.subtree
+    }
+
+
+def subject_of(chain: Chain) -> Token | None:
+    if any(t.lower_ in ABOUT_PREPOSITIONS for t in chain.tokens[1:]):
+        return None  # "they talked about the visit of X": the talkers do not go
+    for token in chain.tokens:
+        if (
+            token.pos_ == "VERB"
+            and token.lemma_.lower() in REPORTING_VERBS
+            and token != chain.tokens[0]
+        ):
+            return None  # "X announced the summit": the announcer is not a participant
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child not in chain.tokens:
+                return child
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"):
+            for child in token.head.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    return child
+    return None
+
+
+def predicate_head(token: Token) -> Token:
+    """ "is due in Busan on Wednesday": what hangs on "due" belongs to "is"."""
+    if token.dep_ == "acomp" and token.pos_ == "ADJ":
+        return token.head
+    return token

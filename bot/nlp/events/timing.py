@@ -1,0 +1,252 @@
+"""When a mention's meeting is: its date, its tense, and how certain it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Token
+
+from bot.domain import Precision, Status, TemporalExpression
+from bot.nlp.events.syntax import Chain, predicate_head, subject_tokens
+from bot.nlp.vocabulary import (
+    ADJECTIVE_HEDGES,
+    CANCEL_WORDS,
+    FUTURE_CUES,
+    HEDGE_WORDS,
+    POSTPONE_WORDS,
+    REPORTING_VERBS,
+    STATUS_PARTICLES,
+)
+
+_MODALS_HEDGED = frozenset({"could", "may", "might"})
+_FIRM_CUES = frozenset({"will", "shall", "'ll", "due", "scheduled", "set", "slated", "expected"})
+
+
+PRECISION_RANK = {Precision.DAY: 3, Precision.WEEK: 2, Precision.MONTH: 1, Precision.UNKNOWN: 0}
+
+
+def index_dates(doc: Doc, dates: Iterable[TemporalExpression]) -> dict[int, TemporalExpression]:
+    by_token: dict[int, TemporalExpression] = {}
+    for expression in dates:
+        span = doc.char_span(expression.start, expression.end, alignment_mode="expand")
+        if span is None or expression.date is None:
+            continue
+        for token in span:
+            by_token[token.i] = expression
+    return by_token
+
+
+def attached_date(
+    trigger: Token,
+    chain: Chain,
+    own: list[Token],
+    date_tokens: dict[int, TemporalExpression],
+    status_at: int | None,
+) -> TemporalExpression | None:
+    """The date the words link to this meeting, best first: on the meeting word itself,
+    in its phrase, on a verb governing it, in a relative clause about it.
+
+    Dates on the verb that calls a meeting off ("on Tuesday put off the visit") date the
+    decision, not the meeting; so do dates across "ahead of" and in a verb trigger's subject.
+    """
+    candidates: list[tuple[int, TemporalExpression]] = []
+    own_ids = {t.i for t in own}
+    excluded = subject_tokens(trigger)
+    dating_tokens = chain.dating()
+    if status_at is not None:
+        dating_tokens = dating_tokens[: max(status_at, 1)]
+    dating = {t.i: rank for rank, t in enumerate(dating_tokens)}
+    top = chain.top
+    if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
+        dating.setdefault(top.head.i, len(dating))
+    venue_verb = _where_clause_verb(top)
+    if venue_verb is not None and chain.ordered_from is None and status_at is None:
+        dating.setdefault(venue_verb.i, 40)  # "to Pretoria on Friday, where he will meet …"
+    clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    # "a visit to Mexico City that had been planned for Wednesday"
+    clause_ids |= {
+        t.i
+        for c in trigger.subtree
+        if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in _SCHEDULING_VERBS
+        for t in c.subtree
+    }
+    for i, expression in date_tokens.items():
+        token = trigger.doc[i]
+        if token.sent.start != trigger.sent.start or i in excluded:
+            continue
+        anchor = _date_anchor(token)
+        if anchor is not None and anchor.i == trigger.i:
+            candidates.append((0, expression))
+        elif i in own_ids and i not in clause_ids:
+            candidates.append((1, expression))
+        elif anchor is not None and anchor.i in dating:
+            candidates.append((2 + dating[anchor.i], expression))
+        elif i in clause_ids:
+            candidates.append((50, expression))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], -PRECISION_RANK[c[1].precision]))
+    return candidates[0][1]
+
+
+_SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expect", "intend"})
+
+
+def _where_clause_verb(top: Token) -> Token | None:
+    """The verb of the clause a "where" clause hangs on, through its place noun."""
+    clause = [
+        t
+        for t in top.subtree
+        if t.lower_ == "where" and t.head.i in (top.i, *(c.i for c in top.children))
+    ]
+    if top.dep_ != "relcl" or not clause:
+        return None
+    current = top.head
+    for _ in range(4):
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head.i == current.i:
+            return None
+        current = current.head
+    return None
+
+
+def _date_anchor(token: Token) -> Token | None:
+    """The verb or noun a date modifies: "on Wednesday" → "is" in "is due … on Wednesday"."""
+    current = token
+    for _ in range(5):
+        head = current.head
+        if head.i == current.i:
+            return None
+        if (
+            head.pos_ in ("ADP", "NUM")
+            or head.ent_type_ in ("DATE", "TIME")
+            or (head.pos_ == "NOUN" and current.dep_ == "compound")
+        ):
+            current = head
+            continue
+        return _reported_clause_fix(token, predicate_head(head))
+    return None
+
+
+def _reported_clause_fix(token: Token, anchor: Token) -> Token:
+    """ "X said on Sunday he was ready …": a date between a verb of saying and the subject
+    of what was said dates the saying, whatever the parser attached it to."""
+    if anchor.dep_ != "ccomp" or anchor.head.lemma_.lower() not in REPORTING_VERBS:
+        return anchor
+    subjects = [c.i for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if anchor.head.i < token.i < min(subjects, default=-1):
+        return anchor.head
+    return anchor
+
+
+def _context_words(chain: Chain) -> list[Token]:
+    """The chain and the auxiliaries, modifiers and particles hanging on it."""
+    words: list[Token] = []
+    for token in chain.tokens:
+        words.append(token)
+        words.extend(
+            c
+            for c in token.children
+            if c.dep_
+            in ("aux", "auxpass", "neg", "advmod", "amod", "acomp", "prt", "xcomp", "mark")
+        )
+    top = chain.top
+    if top.dep_ in ("acl", "xcomp") and top.head.i != top.i:
+        words.append(top.head)  # "a chance that they will meet", "speculation that …"
+    return words
+
+
+def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
+    """The status, whether an explicit cue makes it firm, and where in the chain a
+    postponing or cancelling verb stands (its dates belong to the decision)."""
+    words = _context_words(chain)
+    positions = {t.i: n for n, t in enumerate(chain.tokens)}
+    for token in words:
+        lemma, lower = token.lemma_.lower(), token.lower_
+        particle = STATUS_PARTICLES.get(lemma)
+        has_particle = particle is not None and any(c.lower_ == particle for c in token.children)
+        if particle is not None and not has_particle:
+            continue
+        if lemma in POSTPONE_WORDS or lower in POSTPONE_WORDS:
+            return Status.POSTPONED, True, positions.get(token.i)
+        if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
+            return Status.CANCELLED, True, positions.get(token.i)
+    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i)
+    if hedged:
+        return Status.POSSIBLE, False, None
+    firm = any(t.lower_ in _FIRM_CUES or t.lemma_.lower() in _FIRM_CUES for t in words)
+    return Status.SCHEDULED, firm, None
+
+
+def _is_hedge(token: Token) -> bool:
+    word = token.lower_ if token.lower_ in HEDGE_WORDS else token.lemma_.lower()
+    if word not in HEDGE_WORDS:
+        return False
+    # "open to meeting" hedges; "the forum opens" does not.
+    return word not in ADJECTIVE_HEDGES or token.pos_ == "ADJ"
+
+
+def tense_of(trigger: Token, chain: Chain) -> str:
+    """ "future", "past" or "present" for the clause that governs the trigger."""
+    words = _context_words(chain)
+    if trigger.pos_ == "NOUN":
+        if any(
+            c.lower_ in ("upcoming", "next", "planned", "forthcoming", "coming")
+            for c in trigger.children
+        ):
+            return "future"
+        if chain.ordered_from is not None and chain.tokens[chain.ordered_from].lower_ != "after":
+            return "future"  # "ahead of the summit": still to come
+    for token in words:
+        lower = token.lower_
+        if lower in _MODALS_HEDGED or lower in FUTURE_CUES:
+            if lower == "to" and token.dep_ != "aux":
+                continue
+            return "future"
+        if token.tag_ == "VBG" and any(
+            c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
+        ):
+            return "future"  # "is heading", "are meeting"
+    for token in chain.tokens:
+        if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
+            continue
+        if token.tag_ == "VBD":
+            return "past"
+        if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
+            return "past"
+        if token.tag_ in ("VBZ", "VBP"):
+            return "present"
+    return "present"
+
+
+def is_upcoming(
+    status: Status, tense: str, date: TemporalExpression | None, published: dt.date
+) -> bool:
+    last_day = date.end_date or date.date if date is not None else None
+    if last_day is not None and last_day < published:
+        return False
+    if status in (Status.CANCELLED, Status.POSTPONED):
+        return True
+    if date is not None and date.date is not None and date.date > published:
+        return True  # "was scheduled for Friday": a later date is upcoming whatever the tense
+    if tense == "past":
+        return False
+    if date is not None:
+        return True
+    return tense == "future" or status is Status.POSSIBLE
+
+
+def duration_days(trigger: Token) -> int | None:
+    """The length a modifier gives the meeting: "two-day", "3-day"."""
+    words = [t.lower_ for t in trigger.lefts]
+    text = " ".join(words).replace(" - ", "-")
+    for number, count in _NUMBER_WORDS.items():
+        if f"{number}-day" in text or f"{number} -day" in text:
+            return count
+    return None
+
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "2": 2, "3": 3,
+                 "4": 4, "5": 5}  # fmt: skip
