@@ -275,3 +275,22 @@ def test_possessive_pronoun_names_the_participant(extractor: Extractor) -> None:
     assert event.participants == ["Donald Trump", "Kim Jong Un"]
     assert (event.date, event.end_date) == (dt.date(2019, 2, 27), dt.date(2019, 2, 28))
     assert event.place == "Hanoi"
+
+
+def test_relative_clause_dates_the_summit_and_talks_stay_apart(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "Leaders of Brazil, Russia, India, China and South Africa are gathering in Kazan this "
+        "week for the BRICS summit, which opens on Tuesday. Modi and Xi are expected to hold "
+        "bilateral talks on Wednesday, Indian officials said.",
+        published=dt.date(2024, 10, 21),
+    )
+    summit = next(e for e in found if e.summit)
+    talks = next(e for e in found if not e.summit)
+    assert (summit.summit, summit.date, summit.place) == (
+        "BRICS summit",
+        dt.date(2024, 10, 22),
+        "Kazan",
+    )
+    assert talks.participants == ["Modi", "Xi"]
+    assert talks.date == dt.date(2024, 10, 23)

@@ -50,7 +50,7 @@ def attached_date(
     Dates on the verb that calls a meeting off ("on Tuesday put off the visit") date the
     decision, not the meeting; so do dates across "ahead of" and in a verb trigger's subject.
     """
-    candidates: list[tuple[int, TemporalExpression]] = []
+    candidates: list[tuple[float, TemporalExpression]] = []
     own_ids = {t.i for t in own}
     excluded = subject_tokens(trigger)
     dating_tokens = chain.dating()
@@ -63,27 +63,30 @@ def attached_date(
     venue_verb = _where_clause_verb(top)
     if venue_verb is not None and chain.ordered_from is None and status_at is None:
         dating.setdefault(venue_verb.i, 40)  # "to Pretoria on Friday, where he will meet …"
-    clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
-    # "a visit to Mexico City that had been planned for Wednesday"
-    clause_ids |= {
-        t.i
+    # Clauses about the meeting: "the summit, which opens on Tuesday", "a visit to Mexico
+    # City that had been planned for Wednesday" — but not "that was postponed this year",
+    # which dates the postponement.
+    clauses = [c for c in trigger.children if c.dep_ in ("relcl", "acl")]
+    clauses += [
+        c
         for c in trigger.subtree
         if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in _SCHEDULING_VERBS
-        for t in c.subtree
-    }
+    ]
+    clause_ids = {t.i for c in clauses for t in c.subtree}
+    decision_ids = {t.i for c in clauses if _calls_off(c) for t in c.subtree}
     for i, expression in date_tokens.items():
         token = trigger.doc[i]
-        if token.sent.start != trigger.sent.start or i in excluded:
+        if token.sent.start != trigger.sent.start or i in excluded or i in decision_ids:
             continue
         anchor = _date_anchor(token)
         if anchor is not None and anchor.i == trigger.i:
             candidates.append((0, expression))
         elif i in own_ids and i not in clause_ids:
             candidates.append((1, expression))
+        elif i in clause_ids:
+            candidates.append((1.5, expression))
         elif anchor is not None and anchor.i in dating:
             candidates.append((2 + dating[anchor.i], expression))
-        elif i in clause_ids:
-            candidates.append((50, expression))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], -PRECISION_RANK[c[1].precision]))
@@ -91,6 +94,15 @@ def attached_date(
 
 
 _SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expect", "intend"})
+
+
+def _calls_off(verb: Token) -> bool:
+    """Whether a clause's verb postpones or cancels ("that was postponed this year")."""
+    lemma = verb.lemma_.lower()
+    particle = STATUS_PARTICLES.get(lemma)
+    if particle is not None:
+        return any(c.lower_ == particle for c in verb.children)
+    return lemma in POSTPONE_WORDS or lemma in CANCEL_WORDS
 
 
 def _where_clause_verb(top: Token) -> Token | None:
