@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from bot.domain import Precision, TemporalExpression
+from bot.nlp.vocabulary import MEETING_NOUNS
 
 log = logging.getLogger(__name__)
 
@@ -591,12 +592,24 @@ def governing_tense(span: Span) -> str | None:
                 return tense
         elif step and token.pos_ in ("NOUN", "PROPN"):
             via_noun = True
+            if _is_purpose(token):
+                return FUTURE  # "arrived on Tuesday for talks with Xi on Thursday"
         if token.head is token:
             break
         previous, token = token, token.head
     # A "to"-infinitive with nothing above it that tells a tense is a headline or a plan:
     # "Trump to visit Japan on Monday" (which the parser may hang under "Trump").
     return FUTURE if saw_infinitive else None
+
+
+def _is_purpose(noun: Token) -> bool:
+    """A meeting something is done for or ahead of: it lies ahead of that verb."""
+    if noun.lemma_.lower() not in MEETING_NOUNS:
+        return False
+    preposition = noun.head
+    if preposition.lower_ == "of":
+        preposition = preposition.head  # "ahead of"
+    return preposition.lower_ in ("for", "ahead", "before")
 
 
 # --------------------------------------------------------------------------------------------
