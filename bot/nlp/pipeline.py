@@ -57,7 +57,7 @@ def _ends_dateline(head: Span) -> bool:
 def add_components(nlp: Language) -> Language:
     """Add the entity patterns, the date resolver and the event extractor to ``nlp``."""
     # Importing the modules registers their @Language.factory components.
-    from bot.nlp import events, temporal  # noqa: F401
+    from bot.nlp import events, temporal, titles  # noqa: F401
 
     if "summit_paragraphs" not in nlp.pipe_names:
         nlp.add_pipe("summit_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
@@ -69,6 +69,8 @@ def add_components(nlp: Language) -> Language:
             config={"overwrite_ents": True},
         )
         ruler.from_disk(PATTERNS_DIR / "entities.jsonl")  # type: ignore[attr-defined]
+    if "title_people" not in nlp.pipe_names and "ner" in nlp.pipe_names:
+        nlp.add_pipe("title_people", after="ner")
     if "summit_dates" not in nlp.pipe_names:
         nlp.add_pipe("summit_dates", last=True)
     if "summit_events" not in nlp.pipe_names:

@@ -112,3 +112,11 @@ ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})
 
 # Plural subjects that stand for a group's members: "leaders of the Group of Seven".
 GROUP_MEMBERS = frozenset({"leader", "head", "minister", "member", "president", "delegate"})
+
+# Words of a title that come right before a person's name: "Home Minister Asaduzzaman Khan".
+TITLE_WORDS = frozenset(
+    {"president", "minister", "premier", "chancellor", "secretary", "king", "queen", "emir",
+     "sultan", "prince", "princess", "sheikh", "emperor", "pope", "leader", "governor",
+     "mayor", "senator", "ambassador", "envoy", "spokesman", "spokeswoman", "chairman",
+     "chairwoman", "chief", "general", "commissioner", "vice-president", "taoiseach"}
+)  # fmt: skip

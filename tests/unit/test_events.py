@@ -294,3 +294,26 @@ def test_relative_clause_dates_the_summit_and_talks_stay_apart(extractor: Extrac
     )
     assert talks.participants == ["Modi", "Xi"]
     assert talks.date == dt.date(2024, 10, 23)
+
+
+def test_each_of_two_ministers_cancels_a_visit(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "Chilean Foreign Minister Ana Belen Vargas and Interior Minister Tomas Okonkwo each "
+        "called off planned visits to Peru a day earlier.",
+        published=dt.date(2024, 4, 10),
+    )
+    assert sorted(e.participants[0] for e in found) == ["Ana Belen Vargas", "Tomas Okonkwo"]
+    assert all(e.status is Status.CANCELLED and e.place == "Peru" for e in found)
+    assert all(e.date is None for e in found)  # "a day earlier" dates the decision
+
+
+def test_two_day_meeting_ends_the_day_after(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "The third Andean-Nordic summit opens in Quito on Monday. President Ilse Varga of "
+        "Finland will chair the two-day meeting.",
+        published=dt.date(2024, 4, 12),
+    )
+    assert (event.date, event.end_date) == (dt.date(2024, 4, 15), dt.date(2024, 4, 16))
+    assert event.place == "Quito"

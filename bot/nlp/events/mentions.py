@@ -88,7 +88,7 @@ def analyse(
     participants, partnered = _participants(trigger, chain, own, names, gathering)
     status, firm, status_at = status_of(trigger, chain)
     date = attached_date(trigger, chain, own, date_tokens, status_at)
-    place = place_of(trigger, chain, own)
+    place = place_of(trigger, chain, own, named=summit is not None)
     tense = tense_of(trigger, chain)
     if not is_upcoming(status, tense, date, published):
         return None
@@ -166,8 +166,8 @@ def _participants(
         # Every subject: the parser sometimes gives "A, and B will meet" two of them.
         subjects = [c for c in subject.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for token in subjects or [subject]:
-            for part in [token, *token.conjuncts]:
-                add(resolve_subject(part, names))
+            for name in subject_names(token, names):
+                add(name)
         for name in partners:
             add(name)
         # "Trump and Kim will meet", "Biden and Xi will hold talks": a meeting between
@@ -210,6 +210,23 @@ def resolve_subject(token: Token, names: NameIndex) -> str | None:
         if name:
             return name
     return None
+
+
+def subject_names(subject: Token, names: NameIndex) -> list[str]:
+    """Everyone a subject names: "Momen and Home Minister Khan", whatever the parse's shape,
+    less people in clauses about them ("Santos, who met Correa, …")."""
+    if is_person_pronoun(subject):
+        name = resolve_subject(subject, names)
+        return [name] if name else []
+    clauses = {t.i for c in subject.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    found: list[str] = []
+    for part in subject.subtree:
+        if part.i in clauses:
+            continue
+        name = resolve_subject(part, names) if is_person_pronoun(part) else names.resolve(part)
+        if name and name not in found:
+            found.append(name)
+    return found
 
 
 def _attends(chain: Chain) -> bool:

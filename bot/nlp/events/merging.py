@@ -43,12 +43,14 @@ class _Draft:
 
     @property
     def summit(self) -> str | None:
-        """The longest name given, with a different second name in brackets."""
+        """The longest name a dated mention gives, with a second such name in brackets
+        ("summit of the Gulf Cooperation Council (Supreme Council's 40th session)")."""
         summits = sorted({m.summit for m in self.mentions if m.summit}, key=len, reverse=True)
         if not summits:
             return None
-        main = summits[0]
-        others = [n for n in summits[1:] if n.lower() not in main.lower()]
+        dated = [n for n in summits if any(m.summit == n and m.date for m in self.mentions)]
+        main = (dated or summits)[0]
+        others = [n for n in dated if n != main and n.lower() not in main.lower()]
         return f"{main} ({others[0]})" if others else main
 
     @property

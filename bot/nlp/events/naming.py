@@ -27,7 +27,8 @@ def summit_name(trigger: Token) -> str | None:
         c
         for c in trigger.lefts
         if c.dep_ in ("compound", "nmod", "amod", "nummod", "npadvmod", "poss")
-        and c.ent_type_ not in ("DATE", "TIME")
+        and c.ent_type_ not in ("DATE", "TIME", "PERSON")
+        and c.pos_ != "PRON"  # "Modi's sixth BRICS summit" is the BRICS summit
     ]
     words = [t for m in modifiers for t in m.subtree]
     places = {t.i for t in words if t.ent_type_ in ("GPE", "LOC")}
@@ -105,7 +106,9 @@ def _with_acronym(name: str, end: int, doc: Doc) -> str:
     return name
 
 
-def place_of(trigger: Token, chain: Chain, own: list[Token]) -> str | None:
+def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str | None:
+    """The most specific place the words give the meeting; ``named`` when the meeting word
+    is part of a name, whose places ("the Africa-EU summit") are not venues."""
     own_ids = {t.i for t in own}
     chain_ids = {t.i for t in chain.tokens}
     best: tuple[int, str] | None = None
@@ -113,7 +116,9 @@ def place_of(trigger: Token, chain: Chain, own: list[Token]) -> str | None:
         if ent.label_ not in PLACE_LABELS or _is_alternative(ent):
             continue
         anchor, via = _place_anchor(ent)
-        names_meeting = anchor is not None and via == "compound" and anchor.i == trigger.i
+        names_meeting = (
+            not named and anchor is not None and via == "compound" and anchor.i == trigger.i
+        )
         if anchor is None or (via not in _PLACE_PREPOSITIONS and not names_meeting):
             continue  # "the Busan summit": a place may name the meeting itself, nothing else
         if anchor.i in own_ids:

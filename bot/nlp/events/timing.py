@@ -114,14 +114,14 @@ def _where_clause_verb(top: Token) -> Token | None:
     ]
     if top.dep_ != "relcl" or not clause:
         return None
-    current = top.head
-    for _ in range(4):
-        if current.pos_ in ("VERB", "AUX"):
-            return current
-        if current.head.i == current.i:
-            return None
-        current = current.head
-    return None
+    # "travel to Pretoria on Friday, where …": place, preposition, verb — nothing else, so
+    # that "called off Abe's trip to Guwahati, where …" does not take the decision's date.
+    place = top.head
+    preposition = place.head
+    if place.dep_ != "pobj" or preposition.pos_ != "ADP":
+        return None
+    verb = preposition.head
+    return verb if verb.pos_ in ("VERB", "AUX") else None
 
 
 def _date_anchor(token: Token) -> Token | None:
@@ -252,7 +252,7 @@ def is_upcoming(
 
 def duration_days(trigger: Token) -> int | None:
     """The length a modifier gives the meeting: "two-day", "3-day"."""
-    words = [t.lower_ for t in trigger.lefts]
+    words = [t.lower_ for left in trigger.lefts for t in left.subtree]
     text = " ".join(words).replace(" - ", "-")
     for number, count in _NUMBER_WORDS.items():
         if f"{number}-day" in text or f"{number} -day" in text:
