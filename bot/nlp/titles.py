@@ -7,6 +7,8 @@ model said; the ``title_people`` component labels it PERSON.
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -15,7 +17,7 @@ from spacy.util import filter_spans
 from bot.nlp.vocabulary import TITLE_WORDS
 
 # A title word, then a capitalised run that is the name ("A K Abdul Momen" included).
-PATTERNS = [
+PATTERNS: list[list[dict[str, Any]]] = [
     [
         {"LOWER": {"IN": sorted(TITLE_WORDS)}},
         {"IS_TITLE": True, "POS": "PROPN", "OP": "+"},
