@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing import Annotated
 
 
 class Settings(BaseSettings):
@@ -18,7 +18,7 @@ class Settings(BaseSettings):
 
     # NLP
     spacy_model: str = "en_core_web_sm"
-    nlp_batch_size: int = 8
+    nlp_batch_size: int = 4
     max_article_bytes: int = 10 * 1024 * 1024
 
     # Storage
