@@ -9,9 +9,12 @@ import secrets
 import sys
 from urllib.parse import urlsplit
 
+from bot.errors import SummitBotError
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger("bot.telegram")
+# The update types the bot handles (commands, buttons, being blocked or removed).
+ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,8 +52,8 @@ class RedactingFilter(logging.Filter):
 
 def protect_token(settings: Settings) -> None:
     """Keep the token out of logs: quiet httpx's request lines and redact it everywhere."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     token = settings.telegram_bot_token
     if token:
         redactor = RedactingFilter(token)
@@ -69,28 +72,37 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         return asyncio.run(run_console(settings))
 
-    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.telegram.app import build_application
 
     application = build_application(settings)
-    if settings.webhook_url:
-        path = urlsplit(settings.webhook_url).path.lstrip("/")
-        secret = settings.webhook_secret or secrets.token_urlsafe(32)
-        log.info(
-            "starting in webhook mode on %s:%d", settings.webhook_listen, settings.webhook_port
-        )
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("starting with long polling on %s", settings.telegram_api_url)
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if settings.webhook_url:
+            path = urlsplit(settings.webhook_url).path.lstrip("/")
+            secret = settings.webhook_secret or secrets.token_urlsafe(32)
+            listen, port = settings.webhook_listen, settings.webhook_port
+            log.info("starting in webhook mode on %s:%d", listen, port)
+            application.run_webhook(
+                listen=listen,
+                port=port,
+                url_path=path,
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            log.info("starting with long polling on %s", settings.telegram_api_url)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        raise SummitBotError(
+            f"the Bot API at {settings.telegram_api_url} refused the token: "
+            "check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_URL"
+        ) from None
+    except NetworkError as exc:
+        raise SummitBotError(
+            f"cannot reach the Bot API at {settings.telegram_api_url}: {exc.message}"
+        ) from None
     return 0
 
 
@@ -103,6 +115,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
     settings = get_settings()
     upgrade_database(settings.database_url)
     services = make_services(settings)
+    from bot.services.chats import get_chat
+
+    chat = get_chat(services, args.chat)
+    if not chat.known:
+        print(f"(chat {args.chat} is not known: the digest with default settings)", file=sys.stderr)
     digest = digest_for(services, args.chat)
     for index, text in enumerate(digest.messages, 1):
         if len(digest.messages) > 1:

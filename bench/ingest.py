@@ -1,0 +1,271 @@
+"""Ingestion throughput against the bare extractor, and calendar query time at scale.
+
+Builds N articles at run time from the seed and the dev articles in ../shared (each copy
+varied so that its content hash differs), then, each phase in a fresh process:
+  1. the bare extractor over the N articles (model loaded before the clock starts);
+  2. the same N articles ingested into SQLite (extract + store, one transaction each);
+  3. the same into PostgreSQL (a fresh schema, dropped afterwards);
+and prints articles/s, words/s and peak memory (VmHWM) for each, with the ratio of ingest to
+bare extraction (the target is >= 0.8). Then it stores 100,000 synthetic events and times
+``upcoming_events`` on both databases.
+
+    .venv/bin/python bench/ingest.py [--articles 2000] [--events 100000] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+sys.path.insert(0, str(REPO))
+
+VARIATIONS = [
+    "Officials did not comment further on the schedule.",
+    "The report could not be independently verified.",
+    "Further details were expected later in the week.",
+    "Diplomats said the arrangements were still being finalised.",
+]
+
+
+def build_articles(n: int) -> list[Any]:
+    """N articles from the corpus files; copies differ in a closing line and paragraph order."""
+    from bot.articles import read_article_file
+    from bot.domain import Article
+
+    files = [CORPUS / "000_d2c230fae8be8e2f.txt", *sorted((CORPUS / "dev").glob("*.txt"))]
+    originals = [read_article_file(p) for p in files]
+    rng = random.Random(42)
+    articles = []
+    for i in range(n):
+        base = originals[i % len(originals)]
+        paragraphs = [p for p in base.body.split("\n\n") if p.strip()]
+        if i >= len(originals) and len(paragraphs) > 3:
+            # Keep the lead paragraph, swap two later ones: the same news, other text.
+            a, b = rng.sample(range(1, len(paragraphs)), 2)
+            paragraphs[a], paragraphs[b] = paragraphs[b], paragraphs[a]
+        paragraphs.append(f"{rng.choice(VARIATIONS)} (Copy {i}.)")
+        articles.append(
+            Article(f"bench/{i:05d}.txt", base.published, base.title, "\n\n".join(paragraphs))
+        )
+    return articles
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _extractor() -> Any:
+    from bot.nlp.pipeline import Extractor
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    extractor = Extractor(settings.spacy_model, settings.nlp_batch_size)
+    extractor.nlp  # noqa: B018 - load the model before the clock starts
+    return extractor
+
+
+def run_bare(n: int) -> dict[str, float]:
+    articles = build_articles(n)
+    extractor = _extractor()
+    started = time.perf_counter()
+    events = sum(len(a.events) for a in extractor.analyse(articles))
+    elapsed = time.perf_counter() - started
+    words = sum(a.word_count for a in articles)
+    return {"seconds": elapsed, "words": words, "events": events, "peak_mb": peak_rss_mb()}
+
+
+def run_ingest(n: int, url: str) -> dict[str, float]:
+    from bot.ingest import Input, ingest
+    from bot.store import make_session_factory, upgrade_database
+
+    articles = build_articles(n)
+    upgrade_database(url)
+    factory = make_session_factory(url)
+    extractor = _extractor()
+    inputs = [Input(a.source, (lambda a=a: a)) for a in articles]
+    started = time.perf_counter()
+    report = ingest(factory, extractor, inputs)
+    elapsed = time.perf_counter() - started
+    assert report.ok and report.new_articles == n, report.summary()
+    return {
+        "seconds": elapsed,
+        "words": report.words,
+        "events": report.events_created,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def _in_child(func: Any, *args: Any) -> dict[str, float]:
+    with mp.get_context("spawn").Pool(1) as pool:
+        result: dict[str, float] = pool.apply(func, args)
+    return result
+
+
+def pg_schema() -> tuple[str, Any]:
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
+
+
+def fill_events(url: str, n_events: int) -> None:
+    """Synthetic events over eight years (a tenth undated), one mention each."""
+    from sqlalchemy import insert
+
+    from bot.store import upgrade_database
+    from bot.store.db import make_engine
+    from bot.store.models import ArticleRow, EventRow, MentionRow
+
+    upgrade_database(url)
+    engine = make_engine(url)
+    start, stamp = dt.date(2020, 1, 1), dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    n_articles = max(1, n_events // 50)
+    articles = [
+        {
+            "id": i + 1,
+            "source": f"synthetic-{i}",
+            "title": f"Synthetic report {i}",
+            "published": start + dt.timedelta(days=i % 3000),
+            "text": "synthetic",
+            "content_hash": f"{i:064d}",
+            "word_count": 1,
+            "ingested_at": stamp,
+        }
+        for i in range(n_articles)
+    ]
+    events, mentions = [], []
+    for i in range(n_events):
+        date = None if i % 10 == 0 else start + dt.timedelta(days=(i * 7919) % 3000)
+        reported = (date or start + dt.timedelta(days=i % 3000)) - dt.timedelta(days=5)
+        events.append(
+            {
+                "id": i + 1,
+                "key": f"p:a{i % 997},b{i}",
+                "title": f"Leader {i} meets Leader {i + 1}",
+                "participants": [f"Leader {i}", f"Leader {i + 1}"],
+                "place": "Somewhere",
+                "date": date,
+                "last_day": date,
+                "precision": "day" if date else "unknown",
+                "status": "cancelled" if i % 17 == 0 else "scheduled",
+                "first_reported": reported,
+                "last_reported": reported,
+                "changes": [],
+                "first_seen": stamp,
+                "updated_at": stamp,
+            }
+        )
+        mentions.append(
+            {
+                "event_id": i + 1,
+                "article_id": i % n_articles + 1,
+                "published": reported,
+                "participants": [],
+                "precision": "day",
+                "status": "scheduled",
+                "evidence": "synthetic",
+                "date": date,
+            }
+        )
+    with engine.begin() as conn:
+        conn.execute(insert(ArticleRow), articles)
+        for chunk in range(0, n_events, 20_000):
+            conn.execute(insert(EventRow), events[chunk : chunk + 20_000])
+            conn.execute(insert(MentionRow), mentions[chunk : chunk + 20_000])
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+
+
+def time_query(url: str, runs: int = 20) -> tuple[float, float]:
+    """Median and worst ms of ``upcoming_events`` (limit 50, with sources)."""
+    from bot.store import make_session_factory, upcoming_events
+
+    factory = make_session_factory(url)
+    as_of = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    timings = []
+    for _ in range(runs):
+        with factory() as session:
+            started = time.perf_counter()
+            upcoming_events(session, as_of, limit=50)
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), max(timings)
+
+
+def _line(name: str, r: dict[str, float], n: int, bare: dict[str, float] | None) -> str:
+    aps, wps = n / r["seconds"], r["words"] / r["seconds"]
+    ratio = f"  throughput ratio {aps / (n / bare['seconds']):.2f}" if bare else ""
+    events = f"events stored {int(r['events'])}" if bare else f"events found {int(r['events'])}"
+    return (
+        f"{name:<20} {aps:7.2f} articles/s {wps:7.0f} words/s "
+        f"peak {r['peak_mb']:5.0f} MB  {events}{ratio}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    n = args.articles
+
+    print(f"{n} articles, {sum(a.word_count for a in build_articles(n))} words")
+    bare = _in_child(run_bare, n)
+    print(_line("bare extractor", bare, n, None), flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_url = f"sqlite:///{tmp}/bench.sqlite3"
+        print(_line("ingest → SQLite", _in_child(run_ingest, n, sqlite_url), n, bare), flush=True)
+        if not args.no_postgres:
+            url, drop = pg_schema()
+            try:
+                print(_line("ingest → PostgreSQL", _in_child(run_ingest, n, url), n, bare))
+            finally:
+                drop()
+
+        targets = [("SQLite", f"sqlite:///{tmp}/events.sqlite3", None)]
+        if not args.no_postgres:
+            targets.append(("PostgreSQL", *pg_schema()))
+        for name, url, drop_fn in targets:
+            try:
+                started = time.perf_counter()
+                fill_events(url, args.events)
+                filled = time.perf_counter() - started
+                median, worst = time_query(url)
+                print(
+                    f"upcoming_events, {args.events} events in {name}: median {median:.1f} ms, "
+                    f"worst {worst:.1f} ms (filled in {filled:.0f} s)"
+                )
+            finally:
+                if drop_fn:
+                    drop_fn()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

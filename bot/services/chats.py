@@ -1,0 +1,250 @@
+"""Chats: subscription, schedule settings, deactivation and migration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.services.context import Services
+from bot.services.schedule import (
+    WEEKDAYS,
+    Frequency,
+    Slot,
+    next_slot,
+    parse_frequency,
+    parse_time,
+    parse_timezone,
+)
+from bot.store.models import ChatRow, DeliveryRow, DigestItemRow, FollowRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    """A chat's settings as services hand them out (no ORM object escapes)."""
+
+    chat_id: int
+    type: str
+    title: str | None
+    timezone: str
+    digest_time: dt.time
+    digest_weekday: int
+    frequency: Frequency
+    subscribed: bool
+    schedule_since: dt.datetime  # when it subscribed or last changed its schedule
+    known: bool = True  # False: never seen, these are the defaults
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in ("group", "supergroup")
+
+    @property
+    def schedule_text(self) -> str:
+        """``daily at 08:00 (Europe/Berlin)``."""
+        if self.frequency is Frequency.OFF:
+            return "never (digests are off)"
+        when = "daily" if self.frequency is Frequency.DAILY else f"every {self.weekday_name}"
+        return f"{when} at {self.digest_time:%H:%M} ({self.timezone})"
+
+    @property
+    def weekday_name(self) -> str:
+        return WEEKDAYS[self.digest_weekday % 7]
+
+    def next_digest(self, now: dt.datetime) -> Slot | None:
+        if not self.subscribed:
+            return None
+        return next_slot(now, self.timezone, self.digest_time, self.frequency, self.digest_weekday)
+
+
+def _info(row: ChatRow) -> ChatInfo:
+    try:
+        frequency = Frequency(row.frequency)
+    except ValueError:
+        frequency = Frequency.DAILY
+    return ChatInfo(
+        chat_id=row.chat_id,
+        type=row.type,
+        title=row.title,
+        timezone=row.timezone,
+        digest_time=row.digest_time,
+        digest_weekday=row.digest_weekday,
+        frequency=frequency,
+        subscribed=row.active,
+        schedule_since=row.updated_at,
+    )
+
+
+def _row(
+    session: Session,
+    services: Services,
+    chat_id: int,
+    chat_type: str | None = None,
+    title: str | None = None,
+) -> ChatRow:
+    row = session.get(ChatRow, chat_id)
+    now = services.now()
+    if row is None:
+        row = ChatRow(
+            chat_id=chat_id,
+            type=chat_type or ("private" if chat_id > 0 else "group"),
+            title=title,
+            timezone=services.config.default_timezone,
+            digest_time=services.config.default_digest_time,
+            digest_weekday=0,
+            frequency=Frequency.DAILY.value,
+            active=False,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+    else:
+        if chat_type and row.type != chat_type:
+            row.type = chat_type
+        if title is not None and row.title != title:
+            row.title = title
+    return row
+
+
+def get_chat(services: Services, chat_id: int) -> ChatInfo:
+    """A chat's settings; a chat never seen before gets the defaults (nothing is stored)."""
+    with services.session() as session:
+        row = session.get(ChatRow, chat_id)
+        if row is not None:
+            return _info(row)
+    return ChatInfo(
+        chat_id=chat_id,
+        type="private" if chat_id > 0 else "group",
+        title=None,
+        timezone=services.config.default_timezone,
+        digest_time=services.config.default_digest_time,
+        digest_weekday=0,
+        frequency=Frequency.DAILY,
+        subscribed=False,
+        schedule_since=services.now(),
+        known=False,
+    )
+
+
+def subscribe(
+    services: Services, chat_id: int, chat_type: str | None = None, title: str | None = None
+) -> tuple[ChatInfo, bool]:
+    """Subscribe a chat; returns its settings and whether it was already subscribed."""
+    with services.session(write=True) as session:
+        row = _row(session, services, chat_id, chat_type, title)
+        already = row.active and row.frequency != Frequency.OFF.value
+        if not already:
+            row.active = True
+            if row.frequency == Frequency.OFF.value:
+                row.frequency = Frequency.DAILY.value
+            row.updated_at = services.now()
+        return _info(row), already
+
+
+def unsubscribe(services: Services, chat_id: int) -> bool:
+    """Unsubscribe a chat; returns whether it was subscribed (idempotent)."""
+    with services.session(write=True) as session:
+        row = session.get(ChatRow, chat_id)
+        if row is None or not row.active:
+            return False
+        row.active = False
+        row.updated_at = services.now()
+        return True
+
+
+def set_timezone(
+    services: Services, chat_id: int, text: str, chat_type: str | None = None
+) -> ChatInfo:
+    """Set the chat's time zone from what the user typed (raises InvalidInputError)."""
+    name = parse_timezone(text)
+    with services.session(write=True) as session:
+        row = _row(session, services, chat_id, chat_type)
+        row.timezone = name
+        row.updated_at = services.now()
+        return _info(row)
+
+
+def set_digest_time(
+    services: Services, chat_id: int, text: str, chat_type: str | None = None
+) -> ChatInfo:
+    """Set the chat's digest time from what the user typed (raises InvalidInputError)."""
+    at = parse_time(text)
+    with services.session(write=True) as session:
+        row = _row(session, services, chat_id, chat_type)
+        row.digest_time = at
+        row.updated_at = services.now()
+        return _info(row)
+
+
+def set_frequency(
+    services: Services, chat_id: int, text: str, chat_type: str | None = None
+) -> ChatInfo:
+    """Set how often digests come: daily, weekly or off (raises InvalidInputError)."""
+    frequency = parse_frequency(text)
+    with services.session(write=True) as session:
+        row = _row(session, services, chat_id, chat_type)
+        row.frequency = frequency.value
+        if frequency is not Frequency.OFF and not row.active:
+            row.active = True
+        row.updated_at = services.now()
+        return _info(row)
+
+
+def deactivate(services: Services, chat_id: int, reason: str) -> bool:
+    """The bot cannot write to the chat any more (blocked, removed): stop sending to it."""
+    with services.session(write=True) as session:
+        row = session.get(ChatRow, chat_id)
+        if row is None or not row.active:
+            return False
+        row.active = False
+        row.updated_at = services.now()
+    log.warning("chat %s deactivated: %s", chat_id, reason)
+    return True
+
+
+def migrate_chat(services: Services, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: move its subscription, follows and history to ``new_id``."""
+    with services.session(write=True) as session:
+        old = session.get(ChatRow, old_id)
+        if old is None:
+            return
+        existing = session.get(ChatRow, new_id)
+        if existing is None:
+            # Insert the new row, move the children, drop the old row (portable; no PK update).
+            session.add(
+                ChatRow(
+                    chat_id=new_id,
+                    type="supergroup",
+                    title=old.title,
+                    timezone=old.timezone,
+                    digest_time=old.digest_time,
+                    digest_weekday=old.digest_weekday,
+                    frequency=old.frequency,
+                    active=old.active,
+                    created_at=old.created_at,
+                    updated_at=old.updated_at,
+                )
+            )
+            session.flush()
+            for model in (FollowRow, DeliveryRow, DigestItemRow):
+                session.execute(update(model).where(model.chat_id == old_id).values(chat_id=new_id))
+        else:
+            existing.active = existing.active or old.active
+        session.execute(delete(ChatRow).where(ChatRow.chat_id == old_id))
+    log.info("chat %s migrated to %s", old_id, new_id)
+
+
+def subscribed_chats(services: Services) -> list[ChatInfo]:
+    """Every subscribed chat whose digests are not off."""
+    with services.session() as session:
+        rows = session.scalars(
+            select(ChatRow)
+            .where(ChatRow.active.is_(True), ChatRow.frequency != Frequency.OFF.value)
+            .order_by(ChatRow.chat_id)
+        )
+        return [_info(row) for row in rows]

@@ -1,0 +1,221 @@
+"""The tables: articles, events and their mentions, feeds, and the Telegram bot's chats.
+
+Every change to these models needs an Alembic revision in ``bot/store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime(),
+        dt.date: Date(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+        list[str]: JSON(),
+        list[int]: JSON(),
+    }
+
+
+class FeedRow(Base):
+    """An RSS/Atom feed that is polled, with its HTTP validators and health."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(String(1000))
+    etag: Mapped[str | None] = mapped_column(String(1000))
+    last_modified: Mapped[str | None] = mapped_column(String(200))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_success: Mapped[dt.datetime | None]
+    last_polled_at: Mapped[dt.datetime | None]
+    next_poll_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ArticleRow(Base):
+    """One stored article; the same URL or the same text is stored once."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(String(1000))
+    published: Mapped[dt.date] = mapped_column(index=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    feed_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feeds.id", ondelete="SET NULL"), index=True
+    )
+    ingested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    mentions: Mapped[list[MentionRow]] = relationship(back_populates="article")
+
+
+class EventRow(Base):
+    """One meeting, consolidated from every article that reported it.
+
+    The columns hold the newest report (by publication date); ``changes`` lists what later
+    reports changed: ``{"field", "old", "new", "reported", "article_id"}`` items.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_date_id", "date", "id"),
+        Index("ix_events_undated", "date", "last_reported"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(500), index=True)
+    summit_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(1000))
+    participants: Mapped[list[str]] = mapped_column(default=list)
+    summit: Mapped[str | None] = mapped_column(String(500))
+    place: Mapped[str | None] = mapped_column(String(500))
+    date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    # The last day the event covers (end_date or date): past events are those before today.
+    last_day: Mapped[dt.date | None]
+    precision: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    first_reported: Mapped[dt.date]
+    last_reported: Mapped[dt.date]
+    changes: Mapped[list[Any]] = mapped_column(default=list)
+    first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    mentions: Mapped[list[MentionRow]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class MentionRow(Base):
+    """What one article said about one event, with the sentence that said it."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (UniqueConstraint("event_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    # The article's publication date, copied so reports are ordered without a join.
+    published: Mapped[dt.date]
+    participants: Mapped[list[str]] = mapped_column(default=list)
+    summit: Mapped[str | None] = mapped_column(String(500))
+    place: Mapped[str | None] = mapped_column(String(500))
+    date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    precision: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+    event: Mapped[EventRow] = relationship(back_populates="mentions")
+    article: Mapped[ArticleRow] = relationship(back_populates="mentions")
+
+
+class ChatRow(Base):
+    """A Telegram chat (private, group or channel) and its digest schedule."""
+
+    __tablename__ = "chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(20), default="private")
+    title: Mapped[str | None] = mapped_column(String(500))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    digest_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(8, 0))
+    # 0 = Monday; used when frequency is "weekly".
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    frequency: Mapped[str] = mapped_column(String(10), default="daily")  # daily/weekly/off
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+def _chat_fk() -> ForeignKey:
+    # A chat that migrates to a supergroup changes id: its rows follow it.
+    return ForeignKey("chats.chat_id", ondelete="CASCADE", onupdate="CASCADE")
+
+
+class FollowRow(Base):
+    """A chat limits its digests to events involving a person, country or summit."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk())
+    kind: Mapped[str] = mapped_column(String(16))  # person/country/summit/any
+    value: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DeliveryRow(Base):
+    """One digest for one chat: at most one per (chat, digest_key), even across restarts."""
+
+    __tablename__ = "digest_deliveries"
+    __table_args__ = (UniqueConstraint("chat_id", "digest_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk())
+    digest_key: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    message_ids: Mapped[list[int]] = mapped_column(default=list)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
+class DigestItemRow(Base):
+    """How an event looked in a chat's previous digest, for "new" and "changed" marks."""
+
+    __tablename__ = "digest_items"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk(), primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    # A hash of the event's title, date, place and status as the chat saw them.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    digest_key: Mapped[str] = mapped_column(String(100))
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,60 @@
+"""Operator commands (ADMIN_IDS only): /ingest URL, /feeds, /stats."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot.services import stats as stats_service
+from bot.services.errors import InvalidInputError
+from bot.telegram.common import (
+    Context,
+    args_of,
+    call,
+    reply,
+    require_bot_admin,
+    services,
+    state,
+)
+
+
+async def ingest(update: Update, context: Context) -> None:
+    """Fetch, analyse and store an article URL: ``/ingest https://…``."""
+    if not await require_bot_admin(update, context):
+        return
+    args = args_of(context)
+    if len(args) != 1:
+        raise InvalidInputError("Give one article URL: /ingest https://example.com/news/summit")
+    ingestion = state(context).ingestion
+    if ingestion is None:
+        await reply(update, context, "Ingestion is not available in this process.")
+        return
+    await reply(update, context, f"⏳ Reading {escape(args[0])} …")
+    report = await call(ingestion.ingest_url, args[0])
+    lines = [f"📥 {escape(report.summary())}"]
+    lines += [f"⚠️ {escape(str(failure))}" for failure in report.failures[:5]]
+    await reply(update, context, "\n".join(lines))
+
+
+async def feeds(update: Update, context: Context) -> None:
+    """List the polled feeds with their health."""
+    if not await require_bot_admin(update, context):
+        return
+    lines = await call(stats_service.feed_lines, services(context))
+    if not lines:
+        await reply(
+            update, context, "No feeds yet. Add one with <code>summit-bot feeds add URL</code>."
+        )
+        return
+    body = "\n".join(f"• {escape(line)}" for line in lines[:50])
+    await reply(update, context, f"📡 <b>Feeds</b> ({len(lines)})\n{body}")
+
+
+async def stats(update: Update, context: Context) -> None:
+    """Subscribers, events, feed health and the last deliveries."""
+    if not await require_bot_admin(update, context):
+        return
+    svc = services(context)
+    collected = await call(stats_service.collect, svc)
+    await reply(update, context, svc.renderer.message("stats.html.j2", stats=collected))

@@ -1,0 +1,45 @@
+"""The console chat: typed lines through the real application, replies as plain text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from bot.services.clock import FixedClock
+from bot.settings import Settings
+from bot.store import upgrade_database
+from bot.telegram.app import make_services
+from bot.telegram.console import run_console
+from tests.integration.test_bot_services import add_event
+
+
+async def test_console_chat(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    upgrade_database(url)
+    now = dt.datetime(2025, 10, 27, 6, 0, tzinfo=dt.UTC)
+    services = make_services(Settings(database_url=url), clock=FixedClock(now))
+    add_event(services, "Donald Trump meets Sanae Takaichi", dt.date(2025, 10, 28), place="Tokyo")
+    lines = iter(["/next", "", "/settings", "4", "/stats", "/quit", "/never-read"])
+    output: list[str] = []
+    settings = Settings(database_url=url, bot_now=now, telegram_bot_token=None)
+    status = await run_console(settings, read_line=lambda: next(lines, None), out=output.append)
+    text = "\n".join(output)
+    assert status == 0
+    assert "No TELEGRAM_BOT_TOKEN is set" in text and "@BotFather" in text
+    assert "Donald Trump meets Sanae Takaichi" in text and "tomorrow" in text
+    assert "[4] Weekly" in text and "Frequency: weekly" in text  # a button pressed by number
+    assert "Bot statistics" in text  # the console user is an operator
+    assert text.rstrip().endswith("Bye.")
+    assert "<b>" not in text  # plain text, not HTML
+
+
+async def test_console_ends_at_eof(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    upgrade_database(url)
+    services = make_services(Settings(database_url=url))
+    add_event(services, "APEC summit", dt.date(2025, 10, 31))
+    output: list[str] = []
+    settings = Settings(
+        database_url=url, bot_now=dt.datetime(2025, 10, 27, tzinfo=dt.UTC), telegram_bot_token=None
+    )
+    assert await run_console(settings, read_line=lambda: None, out=output.append) == 0
