@@ -61,7 +61,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     fmt = events.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON instead of text")
     fmt.add_argument("--ics", action="store_true", help="an iCalendar file on standard output")
-    events.add_argument("--as-of", type=_parse_moment, metavar="ISO-DATETIME")
+    events.add_argument(
+        "--as-of", type=_parse_moment, metavar="ISO-DATETIME", help="answer as if it were then"
+    )
     events.add_argument("--all", action="store_true", help="past and cancelled events too")
     events.add_argument("--limit", type=int, default=None, metavar="N")
     events.set_defaults(handler=cmd_events)
