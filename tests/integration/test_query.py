@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
@@ -17,7 +16,7 @@ from bot.ingest import ingest
 from bot.ingest.sources import file_input
 from bot.settings import Settings
 from bot.store import upcoming_events
-from bot.store.models import ArticleRow, EventRow, MentionRow
+from tests.fakes.calendar import fill_synthetic_calendar
 
 from .conftest import FakeExtractor, meeting, write_article
 
@@ -25,94 +24,17 @@ START = dt.date(2020, 1, 1)
 NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
 
-def fill(engine: Engine, n_events: int) -> None:
-    """``n_events`` events over ~8 years (a tenth undated), each with one mention."""
-    stamp = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    n_articles = max(1, n_events // 50)
-    articles = [
-        {
-            "id": i + 1,
-            "source": f"synthetic-{i}",
-            "url": None,
-            "title": f"Synthetic report {i}",
-            "published": START + dt.timedelta(days=i % 3000),
-            "text": "synthetic",
-            "content_hash": f"{i:064d}",
-            "word_count": 1,
-            "ingested_at": stamp,
-        }
-        for i in range(n_articles)
-    ]
-    events, mentions = [], []
-    for i in range(n_events):
-        date = None if i % 10 == 0 else START + dt.timedelta(days=(i * 7919) % 3000)
-        reported = (date or START + dt.timedelta(days=i % 3000)) - dt.timedelta(days=5)
-        events.append(
-            {
-                "id": i + 1,
-                "key": f"p:a{i % 997},b{i}",
-                "summit_key": None,
-                "title": f"Leader {i} meets Leader {i + 1}",
-                "participants": [f"Leader {i}", f"Leader {i + 1}"],
-                "summit": None,
-                "place": "Somewhere",
-                "date": date,
-                "end_date": None,
-                "last_day": date,
-                "precision": "day" if date else "unknown",
-                "status": "cancelled" if i % 17 == 0 else "scheduled",
-                "first_reported": reported,
-                "last_reported": reported,
-                "changes": [],
-                "first_seen": stamp,
-                "updated_at": stamp,
-            }
-        )
-        mentions.append(
-            {
-                "event_id": i + 1,
-                "article_id": i % n_articles + 1,
-                "published": reported,
-                "participants": [],
-                "precision": "day",
-                "status": "scheduled",
-                "evidence": "synthetic",
-                "date": date,
-            }
-        )
-    with engine.begin() as conn:
-        conn.execute(insert(ArticleRow), articles)
-        for chunk in range(0, n_events, 20_000):
-            conn.execute(insert(EventRow), events[chunk : chunk + 20_000])
-            conn.execute(insert(MentionRow), mentions[chunk : chunk + 20_000])
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-            for table in ("articles", "events", "mentions"):  # ids were given explicitly
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-
-
-@pytest.mark.slow
-def test_upcoming_is_fast_with_100k_events(
+def test_upcoming_from_a_large_calendar(
     engine: Engine, session_factory: sessionmaker[Session]
 ) -> None:
-    fill(engine, 100_000)
-    timings = []
-    for _ in range(5):
-        with session_factory() as session:
-            started = time.perf_counter()
-            events = upcoming_events(session, NOW, limit=50)
-            timings.append(time.perf_counter() - started)
+    # Its speed with 100,000 events is measured by bench/ingest.py, not asserted here.
+    fill_synthetic_calendar(engine, 20_000)
+    with session_factory() as session:
+        events = upcoming_events(session, NOW, limit=50)
     assert len(events) == 50
     dates = [e.event.date for e in events]
     assert None not in dates and dates == sorted(dates) and dates[0] >= NOW.date()
     assert all(e.sources and e.event.status is not Status.CANCELLED for e in events)
-    best = min(timings) * 1000
-    print(f"upcoming_events with 100,000 events: {best:.1f} ms")
-    assert best < 100
 
 
 def test_ics_export(
