@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -162,11 +163,7 @@ def set_timezone(
 ) -> ChatInfo:
     """Set the chat's time zone from what the user typed (raises InvalidInputError)."""
     name = parse_timezone(text)
-    with services.session(write=True) as session:
-        row = _row(session, services, chat_id, chat_type)
-        row.timezone = name
-        row.updated_at = services.now()
-        return _info(row)
+    return _change(services, chat_id, chat_type, lambda row: setattr(row, "timezone", name))
 
 
 def set_digest_time(
@@ -174,11 +171,7 @@ def set_digest_time(
 ) -> ChatInfo:
     """Set the chat's digest time from what the user typed (raises InvalidInputError)."""
     at = parse_time(text)
-    with services.session(write=True) as session:
-        row = _row(session, services, chat_id, chat_type)
-        row.digest_time = at
-        row.updated_at = services.now()
-        return _info(row)
+    return _change(services, chat_id, chat_type, lambda row: setattr(row, "digest_time", at))
 
 
 def set_frequency(
@@ -186,11 +179,22 @@ def set_frequency(
 ) -> ChatInfo:
     """Set how often digests come: daily, weekly or off (raises InvalidInputError)."""
     frequency = parse_frequency(text)
+
+    def apply(row: ChatRow) -> None:
+        row.frequency = frequency.value
+        if frequency is not Frequency.OFF:
+            row.active = True  # choosing a frequency is asking for digests
+
+    return _change(services, chat_id, chat_type, apply)
+
+
+def _change(
+    services: Services, chat_id: int, chat_type: str | None, apply: Callable[[ChatRow], None]
+) -> ChatInfo:
+    """Apply a change to the chat's row (made if new) and stamp it, in one write."""
     with services.session(write=True) as session:
         row = _row(session, services, chat_id, chat_type)
-        row.frequency = frequency.value
-        if frequency is not Frequency.OFF and not row.active:
-            row.active = True
+        apply(row)
         row.updated_at = services.now()
         return _info(row)
 
