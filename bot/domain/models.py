@@ -105,10 +105,10 @@ class Event:
 
     @property
     def title(self) -> str:
-        """A readable headline: "Donald Trump meets Xi Jinping", "APEC summit in Busan"."""
+        """A readable headline: "Donald Trump meets Xi Jinping", "APEC summit"."""
         names = self.participants
         if self.summit and not names:
-            return self.summit if not self.place else f"{self.summit} in {self.place}"
+            return self.summit  # the place is shown beside the title, not in it
         if self.summit:
             return f"{_join(names)} at the {self.summit}"
         if len(names) >= 2:

@@ -120,3 +120,6 @@ TITLE_WORDS = frozenset(
      "mayor", "senator", "ambassador", "envoy", "spokesman", "spokeswoman", "chairman",
      "chairwoman", "chief", "general", "commissioner", "vice-president", "taoiseach"}
 )  # fmt: skip
+
+# Verbs whose object is asked to do something it has not yet agreed to: "invited X to visit".
+INVITING_VERBS = frozenset({"invite", "ask", "urge", "press", "encourage", "request"})

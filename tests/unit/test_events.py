@@ -317,3 +317,15 @@ def test_two_day_meeting_ends_the_day_after(extractor: Extractor) -> None:
     )
     assert (event.date, event.end_date) == (dt.date(2024, 4, 15), dt.date(2024, 4, 16))
     assert event.place == "Quito"
+
+
+def test_invited_visit_is_the_invitees_and_only_possible(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Mexican President Claudia Sheinbaum has invited Spanish Prime Minister Pedro Sanchez "
+        "to visit Mexico City.",
+        published=dt.date(2025, 2, 3),
+    )
+    assert event.participants == ["Pedro Sanchez"]
+    assert event.place == "Mexico City"
+    assert event.status is Status.POSSIBLE

@@ -148,7 +148,7 @@ def _participants(
     for token in own:
         if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
             continue
-        if token.dep_ == "poss" and is_person_pronoun(token):
+        if token.dep_ == "poss" and token.head.i == trigger.i and is_person_pronoun(token):
             add(resolve_subject(token, names))  # "his second summit with Kim"
         else:
             add(names.resolve(token))
@@ -164,7 +164,11 @@ def _participants(
         # The subject leads: "Ruto will hold talks with Ramaphosa" → Ruto, Ramaphosa.
         partners, found = found, []
         # Every subject: the parser sometimes gives "A, and B will meet" two of them.
-        subjects = [c for c in subject.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [
+            c
+            for c in subject.head.children
+            if c.dep_ in ("nsubj", "nsubjpass") and subject.dep_ in ("nsubj", "nsubjpass")
+        ]
         for token in subjects or [subject]:
             for name in subject_names(token, names):
                 add(name)

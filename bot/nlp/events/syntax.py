@@ -125,6 +125,11 @@ def subject_of(chain: Chain) -> Token | None:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child not in chain.tokens:
                 return child
+        if token.dep_ == "xcomp":
+            # "Albright invited Geremek to visit": the one invited goes, not who invited.
+            objects = [c for c in token.head.children if c.dep_ == "dobj"]
+            if objects:
+                return objects[0]
         if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"):
             for child in token.head.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):

@@ -14,6 +14,7 @@ from bot.nlp.vocabulary import (
     CANCEL_WORDS,
     FUTURE_CUES,
     HEDGE_WORDS,
+    INVITING_VERBS,
     POSTPONE_WORDS,
     REPORTING_VERBS,
     STATUS_PARTICLES,
@@ -186,7 +187,11 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
             return Status.CANCELLED, True, positions.get(token.i)
     hedged = any(_is_hedge(t) for t in words if t.i != trigger.i)
-    if hedged:
+    # "X invited Y to visit": until Y accepts, the visit is only possible.
+    invited = any(
+        t.dep_ == "xcomp" and t.head.lemma_.lower() in INVITING_VERBS for t in chain.tokens
+    )
+    if hedged or invited:
         return Status.POSSIBLE, False, None
     firm = any(t.lower_ in _FIRM_CUES or t.lemma_.lower() in _FIRM_CUES for t in words)
     return Status.SCHEDULED, firm, None
