@@ -329,3 +329,15 @@ def test_invited_visit_is_the_invitees_and_only_possible(extractor: Extractor) -
     assert event.participants == ["Pedro Sanchez"]
     assert event.place == "Mexico City"
     assert event.status is Status.POSSIBLE
+
+
+def test_first_leader_to_visit_is_a_visit(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Indian Prime Minister Narendra Modi will arrive in Warsaw on Tuesday. On Thursday he "
+        "will become the first Indian leader to visit Kyiv.",
+        published=dt.date(2024, 8, 19),
+    )
+    assert event.participants == ["Narendra Modi"]
+    assert event.place == "Kyiv"
+    assert event.date == dt.date(2024, 8, 22)

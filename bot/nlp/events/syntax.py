@@ -44,6 +44,12 @@ def climb(trigger: Token) -> Chain:
         tokens.append(current)
     for _ in range(12):
         head = current.head
+        if _is_role_infinitive(current):
+            # "she will become the first Secretary of State to visit Dili": the one who
+            # becomes it visits; climb through the role to "become".
+            tokens.append(head)
+            current = head
+            continue
         if head.i == current.i or current.dep_ in CLAUSE_BOUNDARIES:
             break
         if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.lemma_.lower() not in LIGHT_NOUNS:
@@ -53,6 +59,16 @@ def climb(trigger: Token) -> Chain:
         tokens.append(head)
         current = head
     return Chain(tokens, ordered_from)
+
+
+def _is_role_infinitive(token: Token) -> bool:
+    """An infinitive that tells what a predicate noun does: "… the first leader to visit"."""
+    head = token.head
+    return (
+        token.dep_ in ("acl", "relcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        and head.dep_ == "attr"
+    )
 
 
 def name_entity(trigger: Token) -> Span | None:
