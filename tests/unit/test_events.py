@@ -341,3 +341,17 @@ def test_first_leader_to_visit_is_a_visit(extractor: Extractor) -> None:
     assert event.participants == ["Narendra Modi"]
     assert event.place == "Kyiv"
     assert event.date == dt.date(2024, 8, 22)
+
+
+def test_meeting_separately_is_two_meetings(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "Israeli Prime Minister Benjamin Netanyahu and Palestinian leader Mahmoud Abbas will "
+        "meet separately on Monday with US Secretary of State Antony Blinken.",
+        published=dt.date(2023, 1, 27),
+    )
+    assert sorted(tuple(e.participants) for e in found) == [
+        ("Benjamin Netanyahu", "Antony Blinken"),
+        ("Mahmoud Abbas", "Antony Blinken"),
+    ]
+    assert {e.date for e in found} == {dt.date(2023, 1, 30)}

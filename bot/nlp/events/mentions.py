@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
@@ -40,6 +40,7 @@ class Mention:
     evidence: str = ""
     partnered: bool = False  # a partner is named with the meeting word ("meet Xi")
     days: int | None = None  # "a two-day summit"
+    partners: list[str] = field(default_factory=list)  # those met, as against who meets
 
 
 def is_trigger(token: Token) -> bool:
@@ -85,7 +86,7 @@ def analyse(
     summit = summit_name(trigger)
     summit = summit or group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
-    participants, partnered = _participants(trigger, chain, own, names, gathering)
+    participants, partnered, partners = _participants(trigger, chain, own, names, gathering)
     status, firm, status_at = status_of(trigger, chain)
     date = attached_date(trigger, chain, own, date_tokens, status_at)
     place = place_of(trigger, chain, own, named=summit is not None)
@@ -105,38 +106,34 @@ def analyse(
         firm=firm,
         evidence=trigger.sent.text.strip(),
         partnered=partnered,
+        partners=partners,
         days=duration_days(trigger),
     )
 
 
 def split_each(mention: Mention) -> list[Mention]:
-    """ "A and B each called off visits": one meeting per person."""
+    """One meeting per person: "A and B each called off visits" (each alone), "A and B
+    meet separately with C" (A with C, B with C)."""
     subject = subject_of(climb(mention.trigger))
     if subject is None or len(mention.participants) < 2:
         return [mention]
     verb = subject.head
-    if not any(c.lower_ == "each" for c in [*verb.children, *subject.children]):
+    words = {c.lower_ for c in [*verb.children, *subject.children, *mention.trigger.children]}
+    if "each" in words:
+        groups = [[name] for name in mention.participants]
+    elif words & {"separately", "individually"} and mention.partners:
+        leads = [p for p in mention.participants if p not in mention.partners]
+        groups = [[lead, *mention.partners] for lead in leads]
+    else:
         return [mention]
-    return [
-        Mention(
-            trigger=mention.trigger,
-            participants=[name],
-            summit=mention.summit,
-            place=mention.place,
-            date=mention.date,
-            status=mention.status,
-            firm=mention.firm,
-            evidence=mention.evidence,
-            partnered=mention.partnered,
-        )
-        for name in mention.participants
-    ]
+    return [replace(mention, participants=group) for group in groups]
 
 
 def _participants(
     trigger: Token, chain: Chain, own: list[Token], names: NameIndex, is_summit: bool
-) -> tuple[list[str], bool]:
-    """The people taking part, and whether one was named with the meeting word itself."""
+) -> tuple[list[str], bool, list[str]]:
+    """The people taking part, whether one was named with the meeting word itself, and
+    those named with it (the people met)."""
     found: list[str] = []
 
     def add(name: str | None) -> None:
@@ -153,6 +150,7 @@ def _participants(
         else:
             add(names.resolve(token))
     partnered = bool(found)
+    met = list(found)
     for token in own:
         if token.i in clause_ids:
             add(names.resolve(token))  # "the summit, which Michel is organising"
@@ -189,7 +187,7 @@ def _participants(
         # "a meeting with Xi" with no one named as going: the article's protagonist goes.
         found.insert(0, names.protagonist or "")
         found = [f for f in found if f]
-    return found, partnered
+    return found, partnered, met
 
 
 def resolve_subject(token: Token, names: NameIndex) -> str | None:

@@ -89,6 +89,8 @@ def _places_conflict(mention: Mention, draft: _Draft) -> bool:
 def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
     if not _dates_agree(mention.date, draft.date) or _places_conflict(mention, draft):
         return False
+    if any(m.trigger.i == mention.trigger.i for m in draft.mentions):
+        return False  # one meeting word split in two ("meet separately") stays two
     mine = _surnames(p for p in mention.participants if p != protagonist)
     theirs = _surnames(p for p in draft.participants if p != protagonist)
     summit_mine, summit_theirs = _summit_words(mention.summit), _summit_words(draft.summit)
