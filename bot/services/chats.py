@@ -16,8 +16,8 @@ from bot.services.schedule import (
     Frequency,
     Slot,
     next_slot,
+    parse_digest_time,
     parse_frequency,
-    parse_time,
     parse_timezone,
 )
 from bot.store.models import ChatRow, DeliveryRow, DigestItemRow, FollowRow
@@ -169,9 +169,19 @@ def set_timezone(
 def set_digest_time(
     services: Services, chat_id: int, text: str, chat_type: str | None = None
 ) -> ChatInfo:
-    """Set the chat's digest time from what the user typed (raises InvalidInputError)."""
-    at = parse_time(text)
-    return _change(services, chat_id, chat_type, lambda row: setattr(row, "digest_time", at))
+    """Set the chat's digest time from what the user typed (raises InvalidInputError).
+
+    A day with the time ("fri 17:00") asks for weekly digests on that day.
+    """
+    weekday, at = parse_digest_time(text)
+
+    def apply(row: ChatRow) -> None:
+        row.digest_time = at
+        if weekday is not None:
+            row.digest_weekday = weekday
+            row.frequency = Frequency.WEEKLY.value
+
+    return _change(services, chat_id, chat_type, apply)
 
 
 def set_frequency(

@@ -51,6 +51,29 @@ def parse_time(text: str) -> dt.time:
     return dt.time(hour, minute)
 
 
+def parse_digest_time(text: str) -> tuple[int | None, dt.time]:
+    """``08:00``, or with a day for weekly digests: ``fri 17:00``, ``17:00 Friday``.
+
+    Returns the weekday (0 = Monday) when one is given, and the time of day.
+    """
+    words = text.split()
+    weekday: int | None = None
+    for position in (0, -1):
+        if len(words) > 1 and (found := _weekday(words[position])) is not None:
+            weekday = found
+            del words[position]
+            break
+    return weekday, parse_time(" ".join(words))
+
+
+def _weekday(word: str) -> int | None:
+    key = word.strip(",.").lower()
+    for number, name in enumerate(WEEKDAYS):
+        if len(key) >= 3 and name.lower().startswith(key):
+            return number
+    return None
+
+
 @lru_cache(maxsize=1)
 def _zones() -> dict[str, str]:
     """Lower-cased zone name (and unique city name) → canonical IANA name."""

@@ -10,7 +10,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("unsubscribe", "stop the digests"),
     ("settings", "time zone, digest time and frequency"),
     ("timezone", "set the time zone: /timezone Europe/Berlin"),
-    ("time", "set the digest time: /time 08:00"),
+    ("time", "set the digest time: /time 08:00 (weekly: /time fri 17:00)"),
     ("follow", "only events with a leader, country or summit: /follow Xi Jinping"),
     ("unfollow", "stop following a name: /unfollow Xi Jinping"),
     ("following", "what this chat follows"),

@@ -152,6 +152,19 @@ def test_settings_are_validated_and_stored(services: Services) -> None:
     assert "Europe/Berlin" in text and "07:30" in text and "weekly" in text
 
 
+def test_a_day_with_the_time_asks_for_weekly_digests(services: Services) -> None:
+    chats.subscribe(services, 43, "private")
+    info = chats.set_digest_time(services, 43, "fri 17:00")
+    assert (info.frequency.value, info.digest_weekday, info.digest_time) == (
+        "weekly",
+        4,
+        dt.time(17, 0),
+    )
+    assert info.weekday_name == "Friday"
+    slot = info.next_digest(services.now())
+    assert slot is not None and slot.due.astimezone(dt.UTC).weekday() == 4
+
+
 def test_follows(services: Services, calendar: dict[str, int]) -> None:
     assert follows.follow(services, 42, "Xi Jinping") is True
     assert follows.follow(services, 42, "xi jinping") is False

@@ -12,6 +12,7 @@ from bot.services.schedule import (
     due_slot,
     latest_slot,
     next_slot,
+    parse_digest_time,
     parse_frequency,
     parse_time,
     parse_timezone,
@@ -37,6 +38,27 @@ UTC = dt.UTC
 )
 def test_parse_time(text: str, expected: dt.time) -> None:
     assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("08:00", (None, dt.time(8, 0))),
+        ("fri 17:00", (4, dt.time(17, 0))),
+        ("17:00 Friday", (4, dt.time(17, 0))),
+        ("Mon, 7am", (0, dt.time(7, 0))),
+        ("sunday 9:15", (6, dt.time(9, 15))),
+    ],
+)
+def test_parse_digest_time_with_an_optional_day(
+    text: str, expected: tuple[int | None, dt.time]
+) -> None:
+    assert parse_digest_time(text) == expected
+
+
+def test_parse_digest_time_refuses_a_day_alone() -> None:
+    with pytest.raises(InvalidInputError, match=r"/time \d"):
+        parse_digest_time("friday")
 
 
 @pytest.mark.parametrize("text", ["25:00", "25:99", "8:60", "noon", "", "13pm", "08:00:00x"])
