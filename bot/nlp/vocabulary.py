@@ -44,7 +44,7 @@ HEDGE_WORDS = frozenset(
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
         "suggested", "hope", "hoped", "hopes", "potential",
         "tentative", "tentatively", "perhaps", "seek", "seeking", "ready", "willing",
-        "whether", "if", "unless",
+        "whether", "if", "unless", "want", "wants", "wish", "like", "eager", "keen",
     }
 )  # fmt: skip
 
@@ -54,8 +54,12 @@ POSTPONE_WORDS = frozenset(
 )  # fmt: skip
 CANCEL_WORDS = frozenset({"cancel", "cancelled", "canceled", "cancellation", "scrap", "scrapped",
                           "call", "abandon", "abandoned", "axe", "axed"})  # fmt: skip
-# Particles that make "call"/"put"/"push" a cancelling or postponing verb.
-STATUS_PARTICLES = {"call": "off", "put": "off", "push": "back"}
+# Particles that make "call", "put" and "push" cancelling or postponing verbs.
+STATUS_PARTICLES = {
+    "call": frozenset({"off"}),
+    "put": frozenset({"off", "back"}),
+    "push": frozenset({"back"}),
+}
 
 # Verbs and adjectives that point a clause into the future without a modal.
 FUTURE_CUES = frozenset(
@@ -123,3 +127,19 @@ TITLE_WORDS = frozenset(
 
 # Verbs whose object is asked to do something it has not yet agreed to: "invited X to visit".
 INVITING_VERBS = frozenset({"invite", "ask", "urge", "press", "encourage", "request"})
+
+# Last words of names the model often labels as places but that name organisations:
+# "the Asia-Pacific Economic Cooperation", "the European Union".
+ORGANISATION_HEADS = frozenset(
+    {"cooperation", "union", "organization", "organisation", "council", "community", "forum",
+     "alliance", "partnership", "association", "league", "bloc", "group", "commonwealth",
+     "nations", "assembly", "parliament", "commission"}
+)  # fmt: skip
+
+# Meeting words of one kind: a bare "the meeting" may sharpen the date of a "meet" event.
+MEETING_FAMILIES = {
+    "meet": "meeting", "meeting": "meeting", "talk": "meeting", "talks": "meeting",
+    "encounter": "meeting", "appointment": "meeting", "session": "meeting",
+    "summit": "summit", "conference": "summit", "forum": "summit", "gathering": "summit",
+    "visit": "visit", "trip": "visit", "stop": "visit",
+}  # fmt: skip

@@ -355,3 +355,41 @@ def test_meeting_separately_is_two_meetings(extractor: Extractor) -> None:
         ("Mahmoud Abbas", "Antony Blinken"),
     ]
     assert {e.date for e in found} == {dt.date(2023, 1, 30)}
+
+
+def test_summit_dates_do_not_sharpen_a_meeting_held_during_it(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "US President Joe Biden and Chinese President Xi Jinping are expected to meet in "
+        "California next month, an official said on Monday.\n\n"
+        "The meeting is expected to take place during the Asia-Pacific Economic Cooperation "
+        "summit, which runs from Nov. 11 to 17.",
+        published=dt.date(2023, 10, 30),
+    )
+    meeting = next(e for e in found if not e.summit)
+    summit = next(e for e in found if e.summit)
+    assert meeting.precision is Precision.MONTH  # not the summit's first day
+    assert meeting.date is not None and meeting.date.month == 11
+    assert summit.summit == "Asia-Pacific Economic Cooperation summit"
+    assert (summit.date, summit.end_date) == (dt.date(2023, 11, 11), dt.date(2023, 11, 17))
+
+
+def test_put_back_visit_is_postponed(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "A planned visit by German Chancellor Olaf Scholz to Washington, originally pencilled "
+        "in for early March, has been put back to the spring, officials said.",
+        published=dt.date(2024, 2, 14),
+    )
+    assert event.status is Status.POSTPONED
+    assert event.place == "Washington"
+
+
+def test_a_wish_to_meet_is_only_possible(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "US President Donald Trump said on Saturday he would like to meet North Korean leader "
+        "Kim Jong Un at the border this weekend.",
+        published=dt.date(2019, 6, 29),
+    )
+    assert event.status is Status.POSSIBLE

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.domain import Event, Precision, Status, TemporalExpression
 from bot.nlp.events.mentions import Mention, is_another, split_each
 from bot.nlp.events.timing import PRECISION_RANK
+from bot.nlp.vocabulary import MEETING_FAMILIES
 
 
 def _surnames(names: Iterable[str]) -> set[str]:
@@ -125,7 +126,7 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
             # latest meeting of its kind, when the dates agree.
             if drafts:
                 latest = _latest_alike(drafts, mention)
-                if _dates_agree(mention.date, latest.date):
+                if _dates_agree(mention.date, latest.date) and _may_sharpen(mention, latest):
                     latest.mentions.append(mention)
             continue
         home = _best_draft(mention, drafts, protagonist)
@@ -152,6 +153,21 @@ def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None)
         return None
     mine = _surnames(mention.participants)
     return max(fitting, key=lambda nd: (len(mine & _surnames(nd[1].participants)), nd[0]))[1]
+
+
+def _family(mention: Mention) -> str:
+    lemma = mention.trigger.lemma_.lower()
+    return MEETING_FAMILIES.get(lemma, lemma)
+
+
+def _may_sharpen(mention: Mention, draft: _Draft) -> bool:
+    """A bare mention may make a known date more precise only if it is the same kind of
+    meeting: "the APEC summit, which runs from Nov. 11" does not date Biden's talks there."""
+    if draft.date is None or mention.date is None:
+        return True
+    if PRECISION_RANK[mention.date.precision] <= PRECISION_RANK[draft.date.precision]:
+        return True
+    return any(_family(m) == _family(mention) for m in draft.mentions)
 
 
 def _latest_alike(drafts: list[_Draft], mention: Mention) -> _Draft:

@@ -9,6 +9,7 @@ from bot.nlp.names import entity_at
 from bot.nlp.vocabulary import (
     GATHERING_NOUNS,
     GROUP_MEMBERS,
+    ORGANISATION_HEADS,
 )
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -62,8 +63,9 @@ def group_summit(trigger: Token, chain: Chain) -> str | None:
     if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
         return None
     group = [c for c in subject.lefts if c.dep_ == "compound" and is_name_word(c)]
-    if group:  # "NATO leaders will meet"
-        return trigger.doc[group[0].i : group[-1].i + 1].text + " summit"
+    if group:  # "NATO leaders will meet", "European Union leaders"
+        start = min(t.i for c in group for t in c.subtree)
+        return trigger.doc[start : group[-1].i + 1].text + " summit"
     for child in subject.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             end = name_end(child)
@@ -92,7 +94,11 @@ def name_end(preposition: Token) -> int:
 
 def is_name_word(token: Token) -> bool:
     """A word that makes a gathering a named one; a city alone ("the Riyadh summit") does not."""
-    if token.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "PERSON"):
+    if token.ent_type_ in ("GPE", "LOC", "FAC"):
+        place = entity_at(token)
+        # "the Asia-Pacific Economic Cooperation" is an organisation whatever the label.
+        return place is not None and place[-1].lower_ in ORGANISATION_HEADS
+    if token.ent_type_ in ("DATE", "TIME", "PERSON"):
         return False
     return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "NORP", "EVENT")
 

@@ -57,7 +57,12 @@ def attached_date(
     dating_tokens = chain.dating()
     if status_at is not None:
         dating_tokens = dating_tokens[: max(status_at, 1)]
-    dating = {t.i: rank for rank, t in enumerate(dating_tokens)}
+    # "… said on Monday": a verb of saying dates the saying.
+    dating = {
+        t.i: rank
+        for rank, t in enumerate(dating_tokens)
+        if rank == 0 or t.lemma_.lower() not in REPORTING_VERBS
+    }
     top = chain.top
     if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
         dating.setdefault(top.head.i, len(dating))
@@ -100,9 +105,9 @@ _SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expec
 def _calls_off(verb: Token) -> bool:
     """Whether a clause's verb postpones or cancels ("that was postponed this year")."""
     lemma = verb.lemma_.lower()
-    particle = STATUS_PARTICLES.get(lemma)
-    if particle is not None:
-        return any(c.lower_ == particle for c in verb.children)
+    particles = STATUS_PARTICLES.get(lemma)
+    if particles is not None:
+        return any(c.lower_ in particles for c in verb.children)
     return lemma in POSTPONE_WORDS or lemma in CANCEL_WORDS
 
 
@@ -178,9 +183,8 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
     positions = {t.i: n for n, t in enumerate(chain.tokens)}
     for token in words:
         lemma, lower = token.lemma_.lower(), token.lower_
-        particle = STATUS_PARTICLES.get(lemma)
-        has_particle = particle is not None and any(c.lower_ == particle for c in token.children)
-        if particle is not None and not has_particle:
+        particles = STATUS_PARTICLES.get(lemma)
+        if particles is not None and not any(c.lower_ in particles for c in token.children):
             continue
         if lemma in POSTPONE_WORDS or lower in POSTPONE_WORDS:
             return Status.POSTPONED, True, positions.get(token.i)
