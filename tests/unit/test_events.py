@@ -393,3 +393,27 @@ def test_a_wish_to_meet_is_only_possible(extractor: Extractor) -> None:
         published=dt.date(2019, 6, 29),
     )
     assert event.status is Status.POSSIBLE
+
+
+def test_postponed_summit_with_one_named_guest(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Southeast Asian leaders have postponed a special summit with US President Donald "
+        "Trump that had been scheduled for March 14 in Las Vegas, officials said on Tuesday.",
+        published=dt.date(2020, 3, 10),
+    )
+    assert event.participants == ["Donald Trump"]
+    assert event.status is Status.POSTPONED
+    assert event.date == dt.date(2020, 3, 14)
+    assert event.place == "Las Vegas"
+
+
+def test_pronoun_and_a_named_partner_as_subjects(extractor: Extractor) -> None:
+    found = events(
+        extractor,
+        "Israeli Prime Minister Benjamin Netanyahu arrived in London on Sunday. He and "
+        "Palestinian leader Mahmoud Abbas will meet separately on Monday with US Secretary of "
+        "State Antony Blinken.",
+        published=dt.date(2023, 1, 29),
+    )
+    assert sorted(e.participants[0] for e in found) == ["Benjamin Netanyahu", "Mahmoud Abbas"]

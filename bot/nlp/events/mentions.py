@@ -218,8 +218,12 @@ def subject_names(subject: Token, names: NameIndex) -> list[str]:
     """Everyone a subject names: "Momen and Home Minister Khan", whatever the parse's shape,
     less people in clauses about them ("Santos, who met Correa, …")."""
     if is_person_pronoun(subject):
-        name = resolve_subject(subject, names)
-        return [name] if name else []
+        # "He and Arafat": the pronoun's person, then whoever is named beside it.
+        first = resolve_subject(subject, names)
+        people = [first] if first else []
+        for other in subject.conjuncts:
+            people.extend(p for p in subject_names(other, names) if p not in people)
+        return people
     clauses = {t.i for c in subject.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
     found: list[str] = []
     for part in subject.subtree:

@@ -139,11 +139,14 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
 
 
 def _is_meeting(draft: _Draft) -> bool:
-    """Enough to tell a meeting: two people, a named gathering, or one person and a place
-    ("Clinton will visit Dili"); a lone name with nothing else is too little."""
+    """Enough to tell a meeting: two people, a named gathering, one person and a place
+    ("Clinton will visit Dili"), or a summit with one person; a lone name is too little."""
     if draft.summit is not None or len(draft.participants) >= 2:
         return True
-    return bool(draft.participants) and any(m.place for m in draft.mentions)
+    if not draft.participants:
+        return False
+    # One person and a place, or one person at a summit ("a summit with Trump").
+    return any(m.place or _family(m) == "summit" for m in draft.mentions)
 
 
 def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None) -> _Draft | None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.nlp.events.syntax import Chain, name_entity, predicate_head, subject_of
+from bot.nlp.events.syntax import (
+    Chain,
+    name_entity,
+    predicate_head,
+    scheduling_clause_ids,
+    subject_of,
+)
 from bot.nlp.names import entity_at
 from bot.nlp.vocabulary import (
     GATHERING_NOUNS,
@@ -115,7 +121,7 @@ def _with_acronym(name: str, end: int, doc: Doc) -> str:
 def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str | None:
     """The most specific place the words give the meeting; ``named`` when the meeting word
     is part of a name, whose places ("the Africa-EU summit") are not venues."""
-    own_ids = {t.i for t in own}
+    own_ids = {t.i for t in own} | scheduling_clause_ids(trigger)
     chain_ids = {t.i for t in chain.tokens}
     best: tuple[int, str] | None = None
     for ent in trigger.sent.ents:
@@ -181,6 +187,9 @@ def _place_anchor(ent: Span) -> tuple[Token | None, str]:
         if head.pos_ == "NOUN" and via == "of":
             token = head  # "the port city of Busan"
             via = ""
+            continue
+        if head.ent_type_ in ("DATE", "TIME"):
+            token = head  # "for March 14 in Las Vegas": the place is the date's verb's
             continue
         if head.ent_type_ == "PERSON":
             return None, ""

@@ -158,3 +158,17 @@ def predicate_head(token: Token) -> Token:
     if token.dep_ == "acomp" and token.pos_ == "ADJ":
         return token.head
     return token
+
+
+SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expect", "intend"})
+
+
+def scheduling_clause_ids(trigger: Token) -> set[int]:
+    """Tokens of clauses in the meeting's phrase that say when and where it was planned:
+    "a visit to Mexico City that had been planned for Wednesday"."""
+    return {
+        t.i
+        for c in trigger.subtree
+        if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in SCHEDULING_VERBS
+        for t in c.subtree
+    }

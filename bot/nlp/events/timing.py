@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Token
 
 from bot.domain import Precision, Status, TemporalExpression
-from bot.nlp.events.syntax import Chain, predicate_head, subject_tokens
+from bot.nlp.events.syntax import (
+    Chain,
+    predicate_head,
+    scheduling_clause_ids,
+    subject_tokens,
+)
 from bot.nlp.vocabulary import (
     ADJECTIVE_HEDGES,
     CANCEL_WORDS,
@@ -73,12 +78,7 @@ def attached_date(
     # City that had been planned for Wednesday" — but not "that was postponed this year",
     # which dates the postponement.
     clauses = [c for c in trigger.children if c.dep_ in ("relcl", "acl")]
-    clauses += [
-        c
-        for c in trigger.subtree
-        if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in _SCHEDULING_VERBS
-    ]
-    clause_ids = {t.i for c in clauses for t in c.subtree}
+    clause_ids = {t.i for c in clauses for t in c.subtree} | scheduling_clause_ids(trigger)
     decision_ids = {t.i for c in clauses if _calls_off(c) for t in c.subtree}
     for i, expression in date_tokens.items():
         token = trigger.doc[i]
@@ -97,9 +97,6 @@ def attached_date(
         return None
     candidates.sort(key=lambda c: (c[0], -PRECISION_RANK[c[1].precision]))
     return candidates[0][1]
-
-
-_SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expect", "intend"})
 
 
 def _calls_off(verb: Token) -> bool:
