@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -25,7 +25,7 @@ from bot.errors import SummitBotError
 from bot.ingest.errors import ArticleError, FeedError
 from bot.ingest.fetch import Fetched, check_url, fetch, make_client
 from bot.ingest.html import html_to_text
-from bot.ingest.service import ExtractorLike, Failure, IngestReport, Input, ingest
+from bot.ingest.service import ExtractorLike, IngestReport, Input, ingest
 from bot.ingest.sources import read_url
 from bot.settings import Settings, get_settings
 from bot.store.db import session_scope
@@ -310,10 +310,3 @@ def poll_due_feeds(
         for failure in result.report.failures:
             log.warning("feed %s: %s", result.url, failure)
     return results
-
-
-def iter_failures(results: list[FeedPollResult]) -> Iterator[Failure]:
-    for result in results:
-        if result.error:
-            yield Failure(result.url, result.error)
-        yield from result.report.failures

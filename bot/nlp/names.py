@@ -100,15 +100,5 @@ def _clean_title(ent: Span) -> str:
     return text[:1].upper() + text[1:]
 
 
-def person_tokens(tokens: list[Token], index: NameIndex) -> list[str]:
-    """Full names of the people among ``tokens``, in order, each once."""
-    names: list[str] = []
-    for token in tokens:
-        name = index.resolve(token)
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
 def is_person_pronoun(token: Token) -> bool:
     return token.lower_ in PERSON_PRONOUNS

@@ -98,7 +98,6 @@ MONTH_PARTS: dict[str, tuple[int, int | None]] = {
     "late": (21, None),
     "the end of": (21, None),
 }
-VAGUE_MODIFIERS = ["early", "late", "earlier", "later", "mid", "around"]
 NUMBER_WORDS: dict[str, int] = {
     "a": 1,
     "an": 1,

@@ -76,12 +76,6 @@ REPORTING_VERBS = frozenset(
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 
-# Titles that stand for a person when no name is given ("the emperor of Japan").
-TITLE_NOUNS = frozenset(
-    {"emperor", "empress", "king", "queen", "pope", "emir", "sultan", "prince", "princess",
-     "crown prince", "sheikh", "grand duke"}
-)  # fmt: skip
-
 # Hedges only as adjectives: "open to a meeting", not "the forum opens".
 ADJECTIVE_HEDGES = frozenset({"open", "ready", "willing"})
 

@@ -7,7 +7,3 @@ from bot.errors import SummitBotError
 
 class InvalidInputError(SummitBotError):
     """A command argument that cannot be understood; the message says what would work."""
-
-
-class NotFoundError(SummitBotError):
-    """Something the user named does not exist (a chat, a follow)."""

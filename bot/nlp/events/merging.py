@@ -108,9 +108,6 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
     # One side names only the article's protagonist: "Abe arrives on Sunday for the
     # visit", "Obama hopes to receive Rousseff in Washington". Dates and places agree.
     return bool(_surnames(mention.participants) & _surnames(draft.participants))
-    if not mine and not theirs:
-        return mention.date is not None and draft.date is not None
-    return False
 
 
 def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
