@@ -417,3 +417,38 @@ def test_pronoun_and_a_named_partner_as_subjects(extractor: Extractor) -> None:
         published=dt.date(2023, 1, 29),
     )
     assert sorted(e.participants[0] for e in found) == ["Benjamin Netanyahu", "Mahmoud Abbas"]
+
+
+def test_a_leader_who_will_not_attend_is_not_a_participant(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Russian President Vladimir Putin will not attend the G20 summit in New Delhi on "
+        "September 9 and 10, the Kremlin said on Friday.",
+        published=dt.date(2023, 9, 1),
+    )
+    assert event.summit == "G20 summit"
+    assert event.participants == []
+    assert event.status is Status.SCHEDULED
+
+
+def test_a_summit_that_was_not_postponed_is_scheduled(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Officials insisted that the Arab League summit in Baghdad on May 17 had not been "
+        "postponed.",
+        published=dt.date(2025, 5, 1),
+    )
+    assert event.status is Status.SCHEDULED
+    assert event.date == dt.date(2025, 5, 17)
+
+
+def test_meeting_again_is_with_the_same_people(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "Polish President Andrzej Duda met US President Joe Biden at the White House on "
+        "Tuesday and agreed to meet again in Warsaw next month.",
+        published=dt.date(2024, 3, 12),
+    )
+    assert set(event.participants) == {"Andrzej Duda", "Joe Biden"}
+    assert event.place == "Warsaw"
+    assert event.precision is Precision.MONTH

@@ -87,6 +87,14 @@ def analyse(
     summit = summit or group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
     participants, partnered, partners = _participants(trigger, chain, own, names, gathering)
+    if _negated(chain):
+        if not gathering:
+            return None  # "X will not meet Y"
+        # "Putin will not attend the G20 summit": the summit goes on without him.
+        participants, partnered, partners = _participants(trigger, chain, own, names, True, False)
+    for name in _met_before(trigger, triggers, names):
+        if name not in participants:  # "met Biden … and agreed to meet again"
+            participants.append(name)
     status, firm, status_at = status_of(trigger, chain)
     date = attached_date(trigger, chain, own, date_tokens, status_at)
     place = place_of(trigger, chain, own, named=summit is not None)
@@ -129,8 +137,35 @@ def split_each(mention: Mention) -> list[Mention]:
     return [replace(mention, participants=group) for group in groups]
 
 
+def _negated(chain: Chain) -> bool:
+    """ "will not meet", "won't attend", "never visited": the chain's verb is negated."""
+    return any(c.dep_ == "neg" for t in chain.tokens for c in t.children)
+
+
+def _met_before(trigger: Token, triggers: list[Token], names: NameIndex) -> list[str]:
+    """Who the same people met before in the sentence, when they "meet again"."""
+    if not any(c.lower_ == "again" for c in trigger.children):
+        return []
+    found: list[str] = []
+    for other in triggers:
+        if other.i >= trigger.i or other.pos_ != "VERB":
+            continue
+        for child in other.children:
+            if child.dep_ in ("dobj", "prep"):
+                for token in child.subtree:
+                    name = names.resolve(token)
+                    if name and name not in found:
+                        found.append(name)
+    return found
+
+
 def _participants(
-    trigger: Token, chain: Chain, own: list[Token], names: NameIndex, is_summit: bool
+    trigger: Token,
+    chain: Chain,
+    own: list[Token],
+    names: NameIndex,
+    is_summit: bool,
+    with_subject: bool = True,
 ) -> tuple[list[str], bool, list[str]]:
     """The people taking part, whether one was named with the meeting word itself, and
     those named with it (the people met)."""
@@ -158,7 +193,7 @@ def _participants(
         add(names.resolve(trigger.head))  # "Imran Khan, whom China will host"
         partnered = True
     subject = subject_of(chain)
-    if subject is not None and not (is_summit and not _attends(chain)):
+    if subject is not None and with_subject and not (is_summit and not _attends(chain)):
         # The subject leads: "Ruto will hold talks with Ramaphosa" → Ruto, Ramaphosa.
         partners, found = found, []
         # Every subject: the parser sometimes gives "A, and B will meet" two of them.

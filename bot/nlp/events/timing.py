@@ -183,6 +183,8 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
         particles = STATUS_PARTICLES.get(lemma)
         if particles is not None and not any(c.lower_ in particles for c in token.children):
             continue
+        if any(c.dep_ == "neg" for c in token.children):
+            continue  # "has not been postponed"
         if lemma in POSTPONE_WORDS or lower in POSTPONE_WORDS:
             return Status.POSTPONED, True, positions.get(token.i)
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
