@@ -452,3 +452,15 @@ def test_meeting_again_is_with_the_same_people(extractor: Extractor) -> None:
     assert set(event.participants) == {"Andrzej Duda", "Joe Biden"}
     assert event.place == "Warsaw"
     assert event.precision is Precision.MONTH
+
+
+def test_phone_talks_are_not_a_meeting_and_the_place_of_a_guest(extractor: Extractor) -> None:
+    event = only(
+        extractor,
+        "US President Joe Biden will hold talks by telephone with Israeli Prime Minister "
+        "Benjamin Netanyahu on Tuesday. French President Emmanuel Macron will host Chinese "
+        "President Xi Jinping in Paris on Monday.",
+        published=dt.date(2024, 5, 6),
+    )
+    assert event.participants == ["Emmanuel Macron", "Xi Jinping"]
+    assert event.place == "Paris"

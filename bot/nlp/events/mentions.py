@@ -48,13 +48,23 @@ def is_trigger(token: Token) -> bool:
     if token.pos_ in ("NOUN", "PROPN") and (
         lemma in MEETING_NOUNS or token.lower_ in MEETING_NOUNS
     ):
-        if any(c.lower_ in NOT_MEETING_MODIFIERS for c in token.lefts):
-            return False  # "a news conference", "phone talks"
+        if any(c.lower_ in NOT_MEETING_MODIFIERS for c in token.lefts) or _by_phone(token):
+            return False  # "a news conference", "phone talks", "talks by telephone"
         # A proper-noun "Meeting" counts only as part of a gathering's name.
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
     if token.pos_ == "VERB" and lemma in MEETING_VERBS:
         return _is_meeting_verb(token, lemma)
     return False
+
+
+def _by_phone(token: Token) -> bool:
+    """ "talks by telephone", "a meeting over the phone": a call, not a meeting."""
+    return any(
+        sibling.dep_ == "prep"
+        and sibling.lower_ in ("by", "over", "via")
+        and any(t.lower_ in NOT_MEETING_MODIFIERS for t in sibling.subtree)
+        for sibling in (*token.children, *token.head.children)
+    )
 
 
 def _is_meeting_verb(token: Token, lemma: str) -> bool:

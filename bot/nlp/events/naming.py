@@ -192,7 +192,8 @@ def _place_anchor(ent: Span) -> tuple[Token | None, str]:
             token = head  # "for March 14 in Las Vegas": the place is the date's verb's
             continue
         if head.ent_type_ == "PERSON":
-            return None, ""
+            # "host Xi in Paris": where the person is met; "China's Xi" is no venue.
+            return (head, via) if via in ("in", "at") else (None, "")
         if not via and token.dep_ in ("npadvmod", "compound", "nmod"):
             via = "compound"
         return predicate_head(head), via
