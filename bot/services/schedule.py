@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -152,34 +153,29 @@ def latest_slot(
     now: dt.datetime, tz_name: str, at: dt.time, frequency: Frequency, weekday: int = 0
 ) -> Slot | None:
     """The most recent slot at or before ``now`` (None when the digest is off)."""
-    if frequency is Frequency.OFF:
-        return None
-    tz = zone(tz_name)
-    day = now.astimezone(tz).date()
-    for _ in range(9):
-        if frequency is Frequency.DAILY or day.weekday() == weekday:
-            slot = _slot_on(day, at, tz, frequency)
-            if slot.due <= now:
-                return slot
-        day -= dt.timedelta(days=1)
-    return None  # pragma: no cover - a week always has the weekday
+    return next((s for s in _slots(now, tz_name, at, frequency, weekday, -1) if s.due <= now), None)
 
 
 def next_slot(
     now: dt.datetime, tz_name: str, at: dt.time, frequency: Frequency, weekday: int = 0
 ) -> Slot | None:
     """The first slot strictly after ``now`` (None when the digest is off)."""
+    return next((s for s in _slots(now, tz_name, at, frequency, weekday, 1) if s.due > now), None)
+
+
+def _slots(
+    now: dt.datetime, tz_name: str, at: dt.time, frequency: Frequency, weekday: int, step: int
+) -> Iterator[Slot]:
+    """Slots from the local day of ``now``, going back (``step`` -1) or forward (1) for
+    nine days: enough to reach a weekly slot on either side."""
     if frequency is Frequency.OFF:
-        return None
+        return
     tz = zone(tz_name)
     day = now.astimezone(tz).date()
     for _ in range(9):
         if frequency is Frequency.DAILY or day.weekday() == weekday:
-            slot = _slot_on(day, at, tz, frequency)
-            if slot.due > now:
-                return slot
-        day += dt.timedelta(days=1)
-    return None  # pragma: no cover
+            yield _slot_on(day, at, tz, frequency)
+        day += dt.timedelta(days=step)
 
 
 def due_slot(
