@@ -20,7 +20,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.domain import Event, Precision, Status
@@ -230,16 +230,7 @@ def consolidate(reports: Iterable[Report]) -> Consolidated:
     if not ordered:
         raise ValueError("an event needs at least one report")
     first = ordered[0].event
-    state = Event(
-        participants=list(first.participants),
-        summit=first.summit,
-        place=first.place,
-        date=first.date,
-        end_date=first.end_date,
-        precision=first.precision,
-        status=first.status,
-        evidence=first.evidence,
-    )
+    state = replace(first, participants=list(first.participants))  # a copy to update
     result = Consolidated(state, [], ordered[0].published, ordered[0].published)
     for report in ordered[1:]:
         apply_report(result, report)

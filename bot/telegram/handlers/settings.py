@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
@@ -36,53 +36,50 @@ async def settings_command(update: Update, context: Context) -> None:
 
 async def timezone(update: Update, context: Context) -> None:
     """Set the time zone: ``/timezone Europe/Berlin``."""
-    if not await require_chat_admin(update, context):
-        return
-    value = joined_args(context)
-    if not value:
-        chat = await call(chat_service.get_chat, services(context), chat_id_of(update))
-        await reply(
-            update,
-            context,
-            f"🌍 This chat's time zone is <b>{chat.timezone}</b>. "
-            "Change it with <code>/timezone Europe/Berlin</code>, or pick one in /settings.",
-        )
-        return
-    chat = await call(
+    await _show_or_set(
+        update,
+        context,
         chat_service.set_timezone,
-        services(context),
-        chat_id_of(update),
-        value,
-        chat_type_of(update),
-    )
-    await reply(
-        update, context, _confirm(services(context), chat, f"Time zone set to {chat.timezone}")
+        show=lambda chat: (
+            f"🌍 This chat's time zone is <b>{chat.timezone}</b>. "
+            "Change it with <code>/timezone Europe/Berlin</code>, or pick one in /settings."
+        ),
+        done=lambda chat: f"Time zone set to {chat.timezone}",
     )
 
 
 async def time_command(update: Update, context: Context) -> None:
-    """Set the digest time: ``/time 08:00``."""
+    """Set the digest time: ``/time 08:00`` (weekly on a day: ``/time fri 17:00``)."""
+    await _show_or_set(
+        update,
+        context,
+        chat_service.set_digest_time,
+        show=lambda chat: (
+            f"⏰ Digests come at <b>{chat.digest_time:%H:%M}</b> ({chat.timezone}). "
+            "Change it with <code>/time 07:30</code>."
+        ),
+        done=lambda chat: f"Digest time set to {chat.digest_time:%H:%M} ({chat.timezone})",
+    )
+
+
+async def _show_or_set(
+    update: Update,
+    context: Context,
+    setter: Callable[[Services, int, str, str | None], ChatInfo],
+    *,
+    show: Callable[[ChatInfo], str],
+    done: Callable[[ChatInfo], str],
+) -> None:
+    """Without an argument, say the current value; with one, set it (admins in groups)."""
     if not await require_chat_admin(update, context):
         return
     value = joined_args(context)
     if not value:
         chat = await call(chat_service.get_chat, services(context), chat_id_of(update))
-        await reply(
-            update,
-            context,
-            f"⏰ Digests come at <b>{chat.digest_time:%H:%M}</b> ({chat.timezone}). "
-            "Change it with <code>/time 07:30</code>.",
-        )
+        await reply(update, context, show(chat))
         return
-    chat = await call(
-        chat_service.set_digest_time,
-        services(context),
-        chat_id_of(update),
-        value,
-        chat_type_of(update),
-    )
-    text = f"Digest time set to {chat.digest_time:%H:%M} ({chat.timezone})"
-    await reply(update, context, _confirm(services(context), chat, text))
+    chat = await call(setter, services(context), chat_id_of(update), value, chat_type_of(update))
+    await reply(update, context, _confirm(services(context), chat, done(chat)))
 
 
 def _confirm(svc: Services, chat: ChatInfo, what: str) -> str:
