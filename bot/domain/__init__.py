@@ -6,6 +6,7 @@ from bot.domain.models import (
     Precision,
     Status,
     TemporalExpression,
+    Tense,
 )
 
-__all__ = ["Article", "Event", "Precision", "Status", "TemporalExpression"]
+__all__ = ["Article", "Event", "Precision", "Status", "TemporalExpression", "Tense"]

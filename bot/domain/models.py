@@ -22,6 +22,18 @@ class Status(StrEnum):
         return self in (Status.SCHEDULED, Status.POSSIBLE)
 
 
+class Tense(StrEnum):
+    """The time a clause refers to, relative to the publication date.
+
+    Shared by the date resolver (which occurrence of "Thursday" is meant) and the event rules
+    (whether a meeting is still to come).
+    """
+
+    PAST = "past"
+    PRESENT = "present"
+    FUTURE = "future"
+
+
 class Precision(StrEnum):
     """How precisely the date of a meeting is known."""
 
@@ -73,8 +85,8 @@ class TemporalExpression:
     precision: Precision
     date: dt.date | None = None
     end_date: dt.date | None = None
-    # "past", "future" or "present": the tense that decided an ambiguous reference.
-    tense: str | None = None
+    # The tense that decided an ambiguous reference ("on Thursday"), when one had to.
+    tense: Tense | None = None
 
     def shifted(self, offset: int) -> TemporalExpression:
         """The same expression with offsets moved by ``offset`` characters."""

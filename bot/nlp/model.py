@@ -43,6 +43,6 @@ def load_base_model(name: str) -> Language:
 @lru_cache(maxsize=4)
 def load_pipeline(name: str) -> Language:
     """The model with the project's components added, loaded once per process."""
-    from bot.nlp.pipeline import add_components
+    from bot.nlp.components import add_components
 
     return add_components(load_base_model(name))

@@ -137,3 +137,36 @@ MEETING_FAMILIES = {
     "summit": "summit", "conference": "summit", "forum": "summit", "gathering": "summit",
     "visit": "visit", "trip": "visit", "stop": "visit",
 }  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Tense and planning words (owned by the date resolver, bot.nlp.temporal; one list for both
+# the dates and the events). A date's tense comes from the words between it and its verb.
+# --------------------------------------------------------------------------------------------
+
+# Lemmas of verbs and adjectives of planning: "is due on", "expected to", "scheduled for".
+PLANNING_LEMMAS = frozenset(
+    {"due", "expect", "expected", "schedule", "scheduled", "slate", "slated", "plan", "planned",
+     "intend", "poise", "poised", "likely", "effective", "payable", "unlikely", "prepare", "aim",
+     "hope"}
+)  # fmt: skip
+# Auxiliaries and modals that put their verb ahead of the report: "will meet", "could sign".
+FUTURE_AUXILIARIES = frozenset(
+    {"will", "'ll", "wo", "shall", "would", "may", "might", "could", "must", "should"}
+)
+# Verbs whose "to"-infinitive looks ahead: "agreed to meet on Friday", "plans to visit".
+FUTURE_INFINITIVE_GOVERNORS = frozenset(
+    {"agree", "decide", "promise", "pledge", "vow", "offer", "plan", "expect", "schedule",
+     "hope", "intend", "want", "seek", "aim", "prepare", "threaten", "set", "due", "likely",
+     "ready", "go", "invite", "ask", "urge", "slate", "poise"}
+)  # fmt: skip
+# Modifiers that make what they modify a coming thing: "the upcoming summit", "ahead of".
+COMING_WORDS = frozenset({"ahead", "upcoming", "forthcoming", "coming"})
+# Words on the way from a date to its verb that make the date a past one: "since Jan. 13".
+PAST_PATH_WORDS = frozenset({"since", "ago"})
+# A period that runs up to a date mostly ends after the report: "postponed until Tuesday".
+OPEN_END_WORDS = frozenset({"until", "till"})
+# "Through" ends periods on both sides ("this year through Oct. 19"): it cancels a past tense.
+NEUTRAL_END_WORDS = frozenset({"through", "thru"})
+BE_PRESENT = frozenset({"is", "are", "am", "'s", "'re", "'m"})
+BE_PAST = frozenset({"was", "were"})

@@ -1,0 +1,378 @@
+"""Resolvers: from a rule's match and its context to a calendar value.
+
+Each takes the match and a :class:`Context` (the publication date, the tense on demand) and
+returns a :class:`~bot.domain.TemporalExpression`, or None when the match is no date after all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from bot.domain import Precision, TemporalExpression, Tense
+from bot.nlp.temporal.calendar_math import (
+    add_months,
+    choose,
+    month_end,
+    nth_weekday,
+    safe_date,
+    week_value,
+    weekday_date,
+    year_for_day,
+    year_for_month,
+)
+from bot.nlp.temporal.lexicon import (
+    FIXED_HOLIDAYS,
+    MAX_RANGE_DAYS,
+    MAX_WEEKDAY_RANGE_DAYS,
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    MONTH_PARTS,
+    MONTH_RELATIONS,
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    PERIOD_SHIFTS,
+    RELATIVE_DAYS,
+    WEEKDAY_HOLIDAYS,
+    WEEKDAYS,
+    YEAR_WORD_SHIFTS,
+)
+from bot.nlp.temporal.tense import governing_tense
+
+
+@dataclass(slots=True)
+class Context:
+    """What a resolver needs besides the match: the publication date and the tense, lazily."""
+
+    doc: Doc
+    text: str  # doc.text, which spaCy rebuilds from the tokens on every access
+    published: dt.date
+    start: int
+    end: int
+    _tense: Tense | None = None
+    _tense_known: bool = False
+
+    @property
+    def tense(self) -> Tense | None:
+        if not self._tense_known:
+            span = self.doc.char_span(self.start, self.end, alignment_mode="expand")
+            self._tense = governing_tense(span) if span is not None else None
+            self._tense_known = True
+        return self._tense
+
+    def tokens(self) -> Span | None:
+        return self.doc.char_span(self.start, self.end, alignment_mode="expand")
+
+
+Resolver = Callable[[re.Match[str], Context], TemporalExpression | None]
+
+
+def _expression(
+    ctx: Context,
+    value: str,
+    precision: Precision,
+    first: dt.date,
+    last: dt.date,
+    tense: Tense | None = None,
+) -> TemporalExpression:
+    return TemporalExpression(
+        text=ctx.text[ctx.start : ctx.end],
+        start=ctx.start,
+        end=ctx.end,
+        value=value,
+        precision=precision,
+        date=first,
+        end_date=last,
+        tense=tense,
+    )
+
+
+def _day_expression(
+    ctx: Context, first: dt.date, last: dt.date | None = None, tense: Tense | None = None
+) -> TemporalExpression:
+    return _expression(ctx, first.isoformat(), Precision.DAY, first, last or first, tense)
+
+
+def _month_expression(
+    ctx: Context, year: int, month: int, part: str | None = None, tense: Tense | None = None
+) -> TemporalExpression:
+    first_day, last_day = MONTH_PARTS.get(part or "", (1, None))
+    end = month_end(year, month)
+    last = end if last_day is None else end.replace(day=last_day)
+    first = dt.date(year, month, first_day)
+    return _expression(ctx, f"{year:04d}-{month:02d}", Precision.MONTH, first, last, tense)
+
+
+def _month_number(text: str) -> int:
+    word = text.rstrip(".")
+    return MONTH_NAMES.get(word) or MONTH_ABBREVIATIONS[word]
+
+
+def _day_number(text: str) -> int:
+    lowered = text.lower()
+    if lowered in ORDINAL_WORDS:
+        return ORDINAL_WORDS[lowered]
+    return int(re.sub(r"\D", "", lowered))
+
+
+def _is_not_a_date_word(ctx: Context) -> bool:
+    """A month name read as a modal ("May") or as part of a name ("Theresa May", "June Carter")."""
+    span = ctx.tokens()
+    if span is None or not span.doc.has_annotation("TAG"):
+        return False
+    month = next((t for t in span if t.text in MONTH_NAMES), None)
+    if month is None:
+        return False
+    if month.tag_ == "MD" or month.pos_ == "VERB" or month.ent_type_ == "PERSON":
+        return True
+    doc = month.doc
+    before = doc[month.i - 1] if month.i > 0 else None
+    after = doc[month.i + 1] if month.i + 1 < len(doc) else None
+    if before is not None and before.pos_ == "PROPN" and before.text not in MONTH_NAMES:
+        return True  # "Theresa May said"
+    introduced = before is not None and before.pos_ in ("ADP", "DET")
+    return after is not None and after.pos_ == "PROPN" and not introduced  # "met June Carter"
+
+
+def resolve_month_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    month = _month_number(match["month"])
+    day = _day_number(match["day"])
+    weekday = WEEKDAYS.get(match["weekday"] or "")
+    tense = None
+    if match["year"]:
+        first = safe_date(int(match["year"]), month, day)
+    elif match["yearword"]:
+        year = ctx.published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
+        first = safe_date(year, month, day)
+    else:
+        tense = ctx.tense
+        first = year_for_day(month, day, ctx.published, tense, weekday)
+    if first is None:
+        return None
+    if "day2" not in match.groupdict():
+        return _day_expression(ctx, first, tense=tense)
+    last = _range_end(match, first)
+    return _day_expression(ctx, first, last, tense) if last else None
+
+
+def _range_end(match: re.Match[str], first: dt.date) -> dt.date | None:
+    """The last day of "Sept 4-5", "June 15 to 17", "Nov 30-Dec 2"; None when it is no range."""
+    month2 = _month_number(match["month2"]) if match.groupdict().get("month2") else first.month
+    year2 = first.year + (1 if month2 < first.month else 0)
+    last = safe_date(year2, month2, _day_number(match["day2"]))
+    if last is None or not first < last <= first + dt.timedelta(days=MAX_RANGE_DAYS):
+        return None
+    return last
+
+
+def resolve_week_of(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    month, day = _month_number(match["month"]), _day_number(match["day"])
+    if match["year"]:
+        first = safe_date(int(match["year"]), month, day)
+    else:
+        first = year_for_day(month, day, ctx.published, ctx.tense)
+    if first is None:
+        return None
+    last = first + dt.timedelta(days=6)
+    return _expression(ctx, week_value(first), Precision.WEEK, first, last)
+
+
+def resolve_month(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    bare = not (
+        match["year"] or match["yearword"] or match["rel"] or match["rel2"] or match["part"]
+    )
+    if bare and (_is_not_a_date_word(ctx) or (match["month"] == "May" and ctx.start == 0)):
+        return None  # a name, or "May the talks succeed": a modal that opens the text
+    month = _month_number(match["month"])
+    part = (match["part"] or "").lower() or None
+    published = ctx.published
+    if match["year"]:
+        return _month_expression(ctx, int(match["year"]), month, part)
+    if match["yearword"]:
+        year = published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
+        return _month_expression(ctx, year, month, part)
+    relation = (match["rel"] or match["rel2"] or "").lower()
+    if relation in MONTH_RELATIONS:
+        return _month_expression(ctx, _year_by_relation(month, published, relation), month, part)
+    tense = Tense.FUTURE if relation == "coming" else ctx.tense
+    return _month_expression(ctx, year_for_month(month, published, tense), month, part, tense)
+
+
+def _year_by_relation(month: int, published: dt.date, relation: str) -> int:
+    """ "last April" is the latest April before this month, "next April" the first after it."""
+    if relation in ("last", "past"):
+        return published.year if month < published.month else published.year - 1
+    if relation == "next":
+        return published.year if month > published.month else published.year + 1
+    return published.year  # "this April"
+
+
+def resolve_weekday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    relation = (match["rel"] or "").lower()
+    day, tense = _weekday_by_relation_or_tense(WEEKDAYS[match["weekday"]], relation, ctx)
+    return _day_expression(ctx, day, tense=tense)
+
+
+def _weekday_by_relation_or_tense(
+    weekday: int, relation: str, ctx: Context
+) -> tuple[dt.date, Tense | None]:
+    """The date of a weekday, and the tense when the tense had to decide."""
+    published = ctx.published
+    if relation in ("last", "previous", "past"):
+        return weekday_date(weekday, published - dt.timedelta(days=1), Tense.PAST), None
+    if relation == "next":
+        return weekday_date(weekday, published + dt.timedelta(days=1), Tense.FUTURE), None
+    if weekday == published.weekday() and relation != "this coming":
+        return published, None
+    tense = ctx.tense
+    announced = relation in ("coming", "this coming", "this") and tense != Tense.PAST
+    coming = announced or tense in (Tense.FUTURE, Tense.PRESENT)
+    return weekday_date(weekday, published, Tense.FUTURE if coming else Tense.PAST), tense
+
+
+def resolve_weekday_range(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    first_weekday, last_weekday = WEEKDAYS[match["weekday"]], WEEKDAYS[match["weekday2"]]
+    length = (last_weekday - first_weekday) % 7
+    if not 1 <= length <= MAX_WEEKDAY_RANGE_DAYS:
+        return None  # "Friday and Thursday" lists two days; it is not a span
+    first, tense = _weekday_by_relation_or_tense(first_weekday, "", ctx)
+    return _day_expression(ctx, first, first + dt.timedelta(days=length), tense)
+
+
+def resolve_relative_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    phrase = " ".join(match["word"].lower().split())
+    day = ctx.published + dt.timedelta(days=RELATIVE_DAYS[phrase])
+    return _day_expression(ctx, day)
+
+
+def resolve_relative_period(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    relation = match["rel"].lower()
+    if relation == "the" and not match["vague"]:
+        return None  # "the week" alone names no particular week
+    shift = PERIOD_SHIFTS[relation]
+    unit = match["unit"].lower()
+    published = ctx.published
+    if unit == "week":
+        monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=shift)
+        last = monday + dt.timedelta(days=6)
+        return _expression(ctx, week_value(monday), Precision.WEEK, monday, last)
+    if unit == "month":
+        year, month = add_months(published.year, published.month, shift)
+        part = (match["vague"] or "").lower()
+        return _month_expression(ctx, year, month, part if part in MONTH_PARTS else None)
+    year = published.year + shift
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return _expression(ctx, str(year), Precision.UNKNOWN, first, last)
+
+
+def resolve_weekend(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """A weekend as the ISO week it ends: Saturday and Sunday are the days covered."""
+    relation = match["rel"].lower()
+    published = ctx.published
+    saturday = published + dt.timedelta(days=5 - published.weekday())
+    if relation in ("next", "coming") and published.weekday() >= 5:
+        saturday += dt.timedelta(weeks=1)  # said at the weekend, "next weekend" is a week on
+    elif relation in ("last", "past"):
+        saturday -= dt.timedelta(weeks=1)
+    elif relation == "the" and saturday > published and _weekend_was_past(ctx, saturday):
+        saturday -= dt.timedelta(weeks=1)  # "talks over the weekend" in a Monday report
+    sunday = saturday + dt.timedelta(days=1)
+    return _expression(ctx, week_value(saturday), Precision.WEEK, saturday, sunday)
+
+
+def _weekend_was_past(ctx: Context, coming_saturday: dt.date) -> bool:
+    """Whether "the weekend" is the one before the publication date: by tense, else nearness."""
+    tense = ctx.tense
+    if tense in (Tense.FUTURE, Tense.PRESENT):
+        return False
+    return tense == Tense.PAST or (coming_saturday - ctx.published).days > 3
+
+
+def resolve_ago(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    raw = match["count"].lower()
+    count = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
+    unit = (match["unit"] or match["year_unit"]).lower()
+    published = ctx.published
+    if unit == "day":
+        return _day_expression(ctx, published - dt.timedelta(days=count))
+    if unit == "week":
+        day = published - dt.timedelta(weeks=count)
+        monday = day - dt.timedelta(days=day.weekday())
+        week_end = monday + dt.timedelta(days=6)
+        return _expression(ctx, week_value(day), Precision.WEEK, monday, week_end)
+    if unit == "month":
+        year, month = add_months(published.year, published.month, -count)
+        return _month_expression(ctx, year, month)
+    # "a year ago": the same day a year back is the usual reading in news (Feb 29 → Feb 28).
+    year = published.year - count
+    day = safe_date(year, published.month, published.day) or dt.date(year, published.month, 28)
+    return _day_expression(ctx, day)
+
+
+def resolve_iso(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    day = safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
+    return _day_expression(ctx, day) if day else None
+
+
+def resolve_slash(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    # US order (month first) unless the first number cannot be a month.
+    first, second, year = int(match["a"]), int(match["b"]), int(match["year"])
+    month, day = (second, first) if first > 12 else (first, second)
+    found = safe_date(year, month, day)
+    return _day_expression(ctx, found) if found else None
+
+
+def resolve_dotted(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    # Day first, as in European usage; a first number above 12 settles it anyway.
+    first, second, year = int(match["day"]), int(match["month"]), int(match["year"])
+    day, month = (second, first) if second > 12 else (first, second)
+    found = safe_date(year, month, day)
+    return _day_expression(ctx, found) if found else None
+
+
+def resolve_year(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    span = ctx.tokens()
+    if span is not None and span.root.dep_ == "nummod":
+        return None  # a count, not a year: "by 2000 votes"
+    year = int(match["year"])
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return _expression(ctx, str(year), Precision.UNKNOWN, first, last)
+
+
+def resolve_ordinal_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    day = int(match["day"])
+    published = ctx.published
+    candidates = []
+    for shift in (-1, 0, 1):
+        year, month = add_months(published.year, published.month, shift)
+        if (found := safe_date(year, month, day)) is not None:
+            candidates.append(found)
+    tense = ctx.tense
+    chosen = choose(candidates, published, tense) or choose(candidates, published, None)
+    return _day_expression(ctx, chosen, tense=tense) if chosen else None
+
+
+def _holiday_date(name: str, year: int) -> dt.date:
+    if name in FIXED_HOLIDAYS:
+        month, day = FIXED_HOLIDAYS[name]
+        return dt.date(year, month, day)
+    month, weekday, n = WEEKDAY_HOLIDAYS[name]
+    return nth_weekday(year, month, weekday, n)
+
+
+def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    name = " ".join(match["name"].lower().split())
+    published = ctx.published
+    if match["year"]:
+        return _day_expression(ctx, _holiday_date(name, int(match["year"])))
+    candidates = [_holiday_date(name, y) for y in range(published.year - 1, published.year + 2)]
+    relation = (match["rel"] or "").lower()
+    tense = {"last": Tense.PAST, "next": Tense.FUTURE}.get(relation) or ctx.tense
+    if relation == "last":
+        candidates = [c for c in candidates if c < published]
+    chosen = choose(candidates, published, tense) or choose(candidates, published, None)
+    return _day_expression(ctx, chosen, tense=tense) if chosen else None

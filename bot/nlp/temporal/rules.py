@@ -1,0 +1,186 @@
+"""The date rules, as data: each has an id, its pattern, its resolver and example phrases.
+
+As in HeidelTime's rule files, every rule says what it covers by example: ``tests/unit/
+test_temporal_rules.py`` runs each example through the pipeline and checks that this rule
+gives the expected value. The examples are sentences written for the project.
+
+Order matters only for ties: where matches overlap the longest wins, then the earlier rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.nlp.temporal import patterns as p
+from bot.nlp.temporal import resolvers as r
+from bot.nlp.temporal.resolvers import Resolver
+
+# Publication dates of the examples.
+MON = dt.date(2025, 10, 27)  # Monday 27 October 2025
+TUE = dt.date(2025, 10, 28)
+SUN = dt.date(2023, 1, 22)
+DEC = dt.date(2025, 12, 29)  # Monday 29 December 2025
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A phrase, the publication date it is read against, and the value the rule gives."""
+
+    text: str
+    published: dt.date
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One kind of date expression. ``group`` names the part of the match that is the date."""
+
+    id: str
+    pattern: re.Pattern[str]
+    resolve: Resolver
+    examples: tuple[Example, ...]
+    group: str | None = None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "week-of",
+        p.WEEK_OF_RE,
+        r.resolve_week_of,
+        (Example("The forum meets in the week of June 22, 2026.", MON, "2026-W26"),),
+    ),
+    Rule(
+        "iso-date",
+        p.ISO_DATE_RE,
+        r.resolve_iso,
+        (Example("The notice is dated 2025-11-03.", MON, "2025-11-03"),),
+    ),
+    Rule(
+        "slash-date",
+        p.SLASH_DATE_RE,
+        r.resolve_slash,
+        (
+            Example("The filing of 11/04/2025 was late.", MON, "2025-11-04"),
+            Example("The treaty of 25/3/1957 is cited.", MON, "1957-03-25"),
+        ),
+    ),
+    Rule(
+        "dotted-date",
+        p.DOTTED_DATE_RE,
+        r.resolve_dotted,
+        (Example("The leaders meet on 10.5.2023 in the port.", MON, "2023-05-10"),),
+    ),
+    Rule(
+        "month-day-range",
+        p.MONTH_DAY_RANGE_RE,
+        r.resolve_month_day,
+        (
+            Example("The summit runs Nov. 14-15 in the capital.", MON, "2025-11-14"),
+            Example("Talks are set for Dec 30 to Jan 2.", MON, "2025-12-30"),
+        ),
+    ),
+    Rule(
+        "day-month-range",
+        p.DAY_MONTH_RANGE_RE,
+        r.resolve_month_day,
+        (Example("The forum will be held from 3 to 5 December.", MON, "2025-12-03"),),
+    ),
+    Rule(
+        "month-day",
+        p.MONTH_DAY_RE,
+        r.resolve_month_day,
+        (
+            Example("The envoy will arrive on November 4.", MON, "2025-11-04"),
+            Example("The premier visits on Jan. 9.", DEC, "2026-01-09"),
+            Example("The accord was signed on March 3, 2019.", MON, "2019-03-03"),
+        ),
+    ),
+    Rule(
+        "day-month",
+        p.DAY_MONTH_RE,
+        r.resolve_month_day,
+        (Example("Ministers gather on 12 November in the capital.", MON, "2025-11-12"),),
+    ),
+    Rule(
+        "month",
+        p.MONTH_RE,
+        r.resolve_month,
+        (
+            Example("The two leaders will meet in January.", MON, "2026-01"),
+            Example("Talks are expected in mid-January.", MON, "2026-01"),
+            Example("The plan was drafted last April.", MON, "2025-04"),
+            Example("Elections are due in early March 2027.", MON, "2027-03"),
+        ),
+    ),
+    Rule(
+        "weekday-range",
+        p.WEEKDAY_RANGE_RE,
+        r.resolve_weekday_range,
+        (Example("The talks will run from Tuesday to Thursday.", MON, "2025-10-28"),),
+    ),
+    Rule(
+        "weekday",
+        p.WEEKDAY_RE,
+        r.resolve_weekday,
+        (
+            Example("The two presidents will meet on Thursday.", MON, "2025-10-30"),
+            Example("The ministers met on Saturday.", MON, "2025-10-25"),
+            Example("The summit opens on Monday.", MON, "2025-10-27"),
+        ),
+    ),
+    Rule(
+        "relative-day",
+        p.RELATIVE_DAY_RE,
+        r.resolve_relative_day,
+        (
+            Example("The envoy arrives tomorrow.", MON, "2025-10-28"),
+            Example("The ministers spoke yesterday.", MON, "2025-10-26"),
+        ),
+    ),
+    Rule(
+        "relative-period",
+        p.RELATIVE_PERIOD_RE,
+        r.resolve_relative_period,
+        (
+            Example("The leaders meet next week.", MON, "2025-W45"),
+            Example("A decision is due next month.", MON, "2025-11"),
+        ),
+    ),
+    Rule(
+        "weekend",
+        p.WEEKEND_RE,
+        r.resolve_weekend,
+        (Example("Leaders will gather this weekend.", MON, "2025-W44"),),
+    ),
+    Rule(
+        "ago",
+        p.AGO_RE,
+        r.resolve_ago,
+        (
+            Example("The ceasefire began three days ago.", MON, "2025-10-24"),
+            Example("The pact was signed two months ago.", MON, "2025-08"),
+        ),
+    ),
+    Rule(
+        "holiday",
+        p.HOLIDAY_RE,
+        r.resolve_holiday,
+        (Example("The two are to meet on Christmas Eve.", MON, "2025-12-24"),),
+    ),
+    Rule(
+        "ordinal-day",
+        p.ORDINAL_DAY_RE,
+        r.resolve_ordinal_day,
+        (Example("The council will vote on the 30th.", MON, "2025-10-30"),),
+        group="expr",
+    ),
+    Rule(
+        "year",
+        p.YEAR_RE,
+        r.resolve_year,
+        (Example("The border has been closed since 2019.", MON, "2019"),),
+        group="year",
+    ),
+)
