@@ -110,3 +110,17 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
         return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
     last = month_end(year, month)
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Western Easter Sunday (the anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month, day = divmod(h + leap - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)

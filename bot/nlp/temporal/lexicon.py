@@ -121,10 +121,20 @@ FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
     "christmas eve": (12, 24),
     "christmas day": (12, 25),
     "christmas": (12, 25),
+    "boxing day": (12, 26),
+    "valentine's day": (2, 14),
+    "st patrick's day": (3, 17),
+    "international women's day": (3, 8),
+    "anzac day": (4, 25),
+    "juneteenth": (6, 19),
+    "canada day": (7, 1),
     "independence day": (7, 4),
     "bastille day": (7, 14),
-    "valentine's day": (2, 14),
     "halloween": (10, 31),
+    "all saints' day": (11, 1),
+    "armistice day": (11, 11),
+    "remembrance day": (11, 11),
+    "veterans day": (11, 11),
 }
 # Holidays on the n-th weekday of a month: (month, weekday, n); n = -1 is the last one.
 WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
@@ -133,6 +143,24 @@ WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
     "labor day": (9, 0, 1),
     "memorial day": (5, 0, -1),
     "martin luther king day": (1, 0, 3),
+    "presidents' day": (2, 0, 3),
+    "columbus day": (10, 0, 2),
+}
+# Moveable feasts: days from (Western) Easter Sunday.
+EASTER_HOLIDAYS: dict[str, int] = {
+    "ash wednesday": -46,
+    "palm sunday": -7,
+    "maundy thursday": -3,
+    "holy thursday": -3,
+    "good friday": -2,
+    "holy saturday": -1,
+    "easter": 0,
+    "easter sunday": 0,
+    "easter day": 0,
+    "easter monday": 1,
+    "ascension day": 39,
+    "pentecost": 49,
+    "whit monday": 50,
 }
 
 

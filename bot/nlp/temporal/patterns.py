@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.nlp.temporal.lexicon import (
+    EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
@@ -114,8 +115,22 @@ ORDINAL_DAY_RE = re.compile(
     r"\b(?i:on|by|until|from|since|before|after)\s+(?P<expr>the\s+"
     r"(?P<day>3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b(?=\s*(?:[,.;:)]|$|\b(?:and|to|at|in|when)\b))"
 )
+
+
+def _holiday_name(name: str) -> str:
+    """A holiday's name as a pattern: any apostrophe or none, "St", "St." or "Saint"."""
+    words = [re.escape(word).replace("'", "['’]?") for word in name.split()]
+    if words[0] == "st":
+        words[0] = r"(?:st\.?|saint)"
+    return r"\s+".join(words)
+
+
+_HOLIDAY_NAMES = sorted(
+    [*FIXED_HOLIDAYS, *WEEKDAY_HOLIDAYS, *EASTER_HOLIDAYS], key=len, reverse=True
+)
+# Names of days are written with capitals: "an epiphany", "easter eggs" are no dates.
 HOLIDAY_RE = re.compile(
     rf"\b(?:(?P<rel>{_I.format('last|next|this')})\s+)?"
-    rf"(?P<name>{_I.format(_alternation(list(FIXED_HOLIDAYS) + list(WEEKDAY_HOLIDAYS)))})\b"
-    r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"
+    rf"(?P<name>(?=[A-Z])(?i:{'|'.join(_holiday_name(n) for n in _HOLIDAY_NAMES)}))\b"
+    r"(?!\s+Island)(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"
 )

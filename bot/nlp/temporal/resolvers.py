@@ -17,6 +17,7 @@ from bot.domain import Precision, TemporalExpression, Tense
 from bot.nlp.temporal.calendar_math import (
     add_months,
     choose,
+    easter_sunday,
     month_end,
     nth_weekday,
     safe_date,
@@ -26,6 +27,7 @@ from bot.nlp.temporal.calendar_math import (
     year_for_month,
 )
 from bot.nlp.temporal.lexicon import (
+    EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
     MAX_RANGE_DAYS,
     MAX_WEEKDAY_RANGE_DAYS,
@@ -356,23 +358,44 @@ def resolve_ordinal_day(match: re.Match[str], ctx: Context) -> TemporalExpressio
     return _day_expression(ctx, chosen, tense=tense) if chosen else None
 
 
-def _holiday_date(name: str, year: int) -> dt.date:
-    if name in FIXED_HOLIDAYS:
-        month, day = FIXED_HOLIDAYS[name]
+def holiday_key(name: str) -> str:
+    """ "St. Patrick’s Day" → "st patricks day": the form the holiday tables are looked up in."""
+    lowered = re.sub(r"['’.]", "", name.lower())
+    return " ".join("st" if word == "saint" else word for word in lowered.split())
+
+
+_FIXED = {holiday_key(name): day for name, day in FIXED_HOLIDAYS.items()}
+_NTH_WEEKDAY = {holiday_key(name): rule for name, rule in WEEKDAY_HOLIDAYS.items()}
+_FROM_EASTER = {holiday_key(name): shift for name, shift in EASTER_HOLIDAYS.items()}
+
+
+def holiday_date(name: str, year: int) -> dt.date:
+    """The date of a named day in ``year``; ``name`` as :func:`holiday_key` gives it."""
+    if name in _FIXED:
+        month, day = _FIXED[name]
         return dt.date(year, month, day)
-    month, weekday, n = WEEKDAY_HOLIDAYS[name]
+    if name in _FROM_EASTER:
+        return easter_sunday(year) + dt.timedelta(days=_FROM_EASTER[name])
+    month, weekday, n = _NTH_WEEKDAY[name]
     return nth_weekday(year, month, weekday, n)
 
 
 def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
-    name = " ".join(match["name"].lower().split())
+    """A named day: its next occurrence on or after publication, unless the tense is past."""
+    name = holiday_key(match["name"])
     published = ctx.published
     if match["year"]:
-        return _day_expression(ctx, _holiday_date(name, int(match["year"])))
-    candidates = [_holiday_date(name, y) for y in range(published.year - 1, published.year + 2)]
+        return _day_expression(ctx, holiday_date(name, int(match["year"])))
+    candidates = [holiday_date(name, y) for y in range(published.year - 1, published.year + 2)]
     relation = (match["rel"] or "").lower()
-    tense = {"last": Tense.PAST, "next": Tense.FUTURE}.get(relation) or ctx.tense
     if relation == "last":
+        tense: Tense | None = Tense.PAST
         candidates = [c for c in candidates if c < published]
-    chosen = choose(candidates, published, tense) or choose(candidates, published, None)
+    elif relation == "next":
+        tense = Tense.FUTURE
+        candidates = [c for c in candidates if c > published]
+    else:
+        tense = ctx.tense
+    direction = Tense.PAST if tense == Tense.PAST else Tense.FUTURE
+    chosen = choose(candidates, published, direction)
     return _day_expression(ctx, chosen, tense=tense) if chosen else None
