@@ -64,6 +64,19 @@ MONTH_PARTS: dict[str, tuple[int, int | None]] = {
     "the middle of": (11, 20),
     "late": (21, None),
     "the end of": (21, None),
+    "end of": (21, None),
+    "beginning of": (1, 10),
+    "start of": (1, 10),
+    "middle of": (11, 20),
+    "the first half of": (1, 15),
+    "first half of": (1, 15),
+    "the second half of": (16, None),
+    "second half of": (16, None),
+    "the latter half of": (16, None),
+    "the last days of": (21, None),
+    "the first days of": (1, 10),
+    "the first week of": (1, 7),
+    "the last week of": (22, None),
 }
 NUMBER_WORDS: dict[str, int] = {
     "a": 1,
@@ -210,7 +223,10 @@ PERIOD_PARTS = [
     "later",
     "the end of",
     "the beginning of",
+    "the start of",
     "the middle of",
+    "the first half of",
+    "the second half of",
 ]
 # Words before a month name that fix its year without the tense: "last April", "next May".
 MONTH_RELATIONS = frozenset({"last", "past", "next", "this"})

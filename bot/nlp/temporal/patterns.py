@@ -87,6 +87,7 @@ WEEKDAY_RANGE_RE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}){_RANGE_JOIN}(?P<weekd
 RELATIVE_DAY_RE = re.compile(
     rf"\b(?:(?P<vague>{_I.format('early|late|earlier|later')})\s+)?"
     rf"(?P<word>{_I.format(_alternation(list(RELATIVE_DAYS)))})\b"
+    rf"(?:\s+(?P<part>{_I.format(_alternation(PARTS_OF_DAY))})\b)?"
 )
 RELATIVE_PERIOD_RE = re.compile(
     rf"\b(?:(?P<vague>{_I.format(_alternation(PERIOD_PARTS))})\s+)?"

@@ -112,6 +112,11 @@ RULES: tuple[Rule, ...] = (
             Example("Talks are expected in mid-January.", MON, "2026-01"),
             Example("The plan was drafted last April.", MON, "2025-04"),
             Example("Elections are due in early March 2027.", MON, "2027-03"),
+            Example("The visit may come in late January.", MON, "2026-01"),
+            Example("They hope to meet in the first half of February.", MON, "2026-02"),
+            Example("A summit is planned for the second half of January.", MON, "2026-01"),
+            Example("The forum opens at the end of November.", MON, "2025-11"),
+            Example("The envoy returns at the beginning of December.", MON, "2025-12"),
         ),
     ),
     Rule(
@@ -137,6 +142,10 @@ RULES: tuple[Rule, ...] = (
         (
             Example("The envoy arrives tomorrow.", MON, "2025-10-28"),
             Example("The ministers spoke yesterday.", MON, "2025-10-26"),
+            Example("Tonight he will host a state dinner.", MON, "2025-10-27"),
+            Example("The premier speaks this evening.", MON, "2025-10-27"),
+            Example("The two will dine tomorrow night.", MON, "2025-10-28"),
+            Example("The delegation lands tomorrow morning.", MON, "2025-10-28"),
         ),
     ),
     Rule(
@@ -146,6 +155,11 @@ RULES: tuple[Rule, ...] = (
         (
             Example("The leaders meet next week.", MON, "2025-W45"),
             Example("A decision is due next month.", MON, "2025-11"),
+            Example("The leaders will meet later this week.", MON, "2025-W44"),
+            Example("Another meeting will be held early next month.", DEC, "2026-01"),
+            Example("A ruling is expected later this month.", MON, "2025-10"),
+            Example("The report is due by the end of the month.", MON, "2025-10"),
+            Example("Talks resume in the first half of next month.", MON, "2025-11"),
         ),
     ),
     Rule(
