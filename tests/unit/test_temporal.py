@@ -113,7 +113,7 @@ def test_weekday_across_a_year_end(nlp: Language) -> None:
         ("last Friday", "2025-10-24"),
         ("last Monday", "2025-10-20"),
         ("next Monday", "2025-11-03"),
-        ("next Thursday", "2025-10-30"),
+        ("next Thursday", "2025-11-06"),  # the Thursday of next week (weeks start Monday)
         ("this Friday", "2025-10-31"),
     ],
 )

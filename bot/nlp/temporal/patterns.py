@@ -81,6 +81,7 @@ WEEKDAY_RE = re.compile(
     rf"(?:(?P<vague>{_I.format('early|late|earlier|later')})\s+)?"
     rf"(?P<weekday>{_WEEKDAY})\b(?:'s)?"
     rf"(?:\s+(?P<part>{_alternation(PARTS_OF_DAY)})\b)?"
+    rf"(?:,?\s+(?:of\s+)?(?P<week>{_I.format('next|this|last')})\s+{_I.format('week')}\b)?"
 )
 # "on Monday and Tuesday", "from Sunday to Tuesday": one span of consecutive days.
 WEEKDAY_RANGE_RE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}){_RANGE_JOIN}(?P<weekday2>{_WEEKDAY})\b")

@@ -215,22 +215,35 @@ def _year_by_relation(month: int, published: dt.date, relation: str) -> int:
 
 def resolve_weekday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     relation = (match["rel"] or "").lower()
-    day, tense = _weekday_by_relation_or_tense(WEEKDAYS[match["weekday"]], relation, ctx)
+    week = (match["week"] or "").lower()
+    day, tense = _weekday_by_relation_or_tense(WEEKDAYS[match["weekday"]], relation, ctx, week)
     return _day_expression(ctx, day, tense=tense)
 
 
 def _weekday_by_relation_or_tense(
-    weekday: int, relation: str, ctx: Context
+    weekday: int, relation: str, ctx: Context, week: str = ""
 ) -> tuple[dt.date, Tense | None]:
-    """The date of a weekday, and the tense when the tense had to decide."""
+    """The date of a weekday, and the tense when the tense had to decide.
+
+    Weeks start on Monday: "next Wednesday" is the Wednesday of next week even in a Tuesday
+    article, "this Wednesday" the one of the current week, "Tuesday next week" the Tuesday of
+    next week. "last Friday" is the latest Friday before the publication day.
+    """
     published = ctx.published
+    monday = published - dt.timedelta(days=published.weekday())
+    if week:
+        return monday + dt.timedelta(weeks=YEAR_WORD_SHIFTS[week], days=weekday), None
     if relation in ("last", "previous", "past"):
         return weekday_date(weekday, published - dt.timedelta(days=1), Tense.PAST), None
     if relation == "next":
-        return weekday_date(weekday, published + dt.timedelta(days=1), Tense.FUTURE), None
+        return monday + dt.timedelta(weeks=1, days=weekday), None
     if weekday == published.weekday() and relation != "this coming":
         return published, None
     tense = ctx.tense
+    if relation == "this":
+        day = monday + dt.timedelta(days=weekday)
+        if day >= published or tense != Tense.FUTURE:
+            return day, None
     announced = relation in ("coming", "this coming", "this") and tense != Tense.PAST
     coming = announced or tense in (Tense.FUTURE, Tense.PRESENT)
     return weekday_date(weekday, published, Tense.FUTURE if coming else Tense.PAST), tense

@@ -133,6 +133,13 @@ RULES: tuple[Rule, ...] = (
             Example("The two presidents will meet on Thursday.", MON, "2025-10-30"),
             Example("The ministers met on Saturday.", MON, "2025-10-25"),
             Example("The summit opens on Monday.", MON, "2025-10-27"),
+            Example("The leaders will meet next Wednesday.", TUE, "2025-11-05"),
+            Example("The leaders will meet this Wednesday.", TUE, "2025-10-29"),
+            Example("The panel met this Monday.", TUE, "2025-10-27"),
+            Example("The vote is on Tuesday next week.", MON, "2025-11-04"),
+            Example("Delegates gather on Thursday of this week.", MON, "2025-10-30"),
+            Example("They will talk on the sidelines of Wednesday's summit.", MON, "2025-10-29"),
+            Example("Thursday's talks were cut short.", MON, "2025-10-23"),
         ),
     ),
     Rule(
