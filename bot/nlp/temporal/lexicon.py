@@ -54,6 +54,35 @@ RELATIVE_DAYS: dict[str, int] = {
     "the day before yesterday": -2,
     "the day after tomorrow": 2,
 }
+# Days counted from the day the text has just named: "the summit opens on May 5; the day
+# before, he is in Ankara". Offsets in days from that day.
+ANAPHORIC_DAYS: dict[str, int] = {
+    "the following day": 1,
+    "the next day": 1,
+    "the following morning": 1,
+    "the next morning": 1,
+    "the following evening": 1,
+    "the next evening": 1,
+    "the day after": 1,
+    "the day before": -1,
+    "the previous day": -1,
+    "the preceding day": -1,
+    "the previous evening": -1,
+    "the same day": 0,
+    "that same day": 0,
+    "later that day": 0,
+    "earlier that day": 0,
+    "later that evening": 0,
+}
+# "two days later", "a day earlier": the sign of the count.
+ANAPHORIC_DIRECTIONS: dict[str, int] = {
+    "later": 1,
+    "after": 1,
+    "afterwards": 1,
+    "afterward": 1,
+    "earlier": -1,
+    "before": -1,
+}
 PARTS_OF_DAY = ["morning", "afternoon", "evening", "night"]
 # "early", "mid" and "late" narrow a month down; the value stays the month.
 MONTH_PARTS: dict[str, tuple[int, int | None]] = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.nlp.temporal.lexicon import (
+    ANAPHORIC_DAYS,
+    ANAPHORIC_DIRECTIONS,
     EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
     MONTH_ABBREVIATIONS,
@@ -106,6 +108,15 @@ AGO_RE = re.compile(
     rf"(?:(?P<unit>{_I.format('day|week|month|year')})s?\s+{_I.format('ago')}"
     rf"|(?P<year_unit>{_I.format('year')})s?\s+{_I.format('earlier')})\b"
 )
+# "the day before", "the following day", "two days later": counted from the day just named.
+# "before"/"after" must end the phrase ("The day before, he …"): "the day before the vote"
+# counts from the vote, which may not be the day just named.
+ANAPHOR_RE = re.compile(
+    rf"\b(?:(?P<phrase>{_I.format(_alternation(list(ANAPHORIC_DAYS)))})"
+    rf"|(?P<count>\d{{1,2}}|{_I.format(_alternation(list(NUMBER_WORDS)))})\s+{_I.format('days?')}\s+"
+    rf"(?P<direction>{_I.format(_alternation(list(ANAPHORIC_DIRECTIONS)))}))\b"
+)
+CLOSES_PHRASE_RE = re.compile(r"\s*(?:[,.;:!?)\]—–]|$)|\s+(?:at|in|on|for|with|to|and)\b")
 ISO_DATE_RE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 SLASH_DATE_RE = re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})\b")
 DOTTED_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b")

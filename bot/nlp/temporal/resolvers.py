@@ -27,6 +27,8 @@ from bot.nlp.temporal.calendar_math import (
     year_for_month,
 )
 from bot.nlp.temporal.lexicon import (
+    ANAPHORIC_DAYS,
+    ANAPHORIC_DIRECTIONS,
     EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
     MAX_RANGE_DAYS,
@@ -43,6 +45,7 @@ from bot.nlp.temporal.lexicon import (
     WEEKDAYS,
     YEAR_WORD_SHIFTS,
 )
+from bot.nlp.temporal.patterns import CLOSES_PHRASE_RE
 from bot.nlp.temporal.tense import governing_tense
 
 
@@ -68,6 +71,25 @@ class Context:
 
     def tokens(self) -> Span | None:
         return self.doc.char_span(self.start, self.end, alignment_mode="expand")
+
+
+@dataclass(frozen=True, slots=True)
+class AnaphoricExpression(TemporalExpression):
+    """A day counted from the day the text has just named ("the day before"): unresolved
+    until the engine, walking the text in order, finds that day."""
+
+    offset_days: int = 0
+
+    def counted_from(self, anchor: TemporalExpression) -> TemporalExpression | None:
+        """This day counted from ``anchor``: after a span from its last day, before it from
+        its first ("the summit runs May 4-5; the next day …" is May 6)."""
+        base = anchor.end_date if self.offset_days > 0 else anchor.date
+        if base is None:
+            return None
+        day = base + dt.timedelta(days=self.offset_days)
+        return TemporalExpression(
+            self.text, self.start, self.end, day.isoformat(), Precision.DAY, day, day
+        )
 
 
 Resolver = Callable[[re.Match[str], Context], TemporalExpression | None]
@@ -412,3 +434,19 @@ def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | 
     direction = Tense.PAST if tense == Tense.PAST else Tense.FUTURE
     chosen = choose(candidates, published, direction)
     return _day_expression(ctx, chosen, tense=tense) if chosen else None
+
+
+def resolve_anaphor(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "the following day", "two days later": an offset from the day the text just named."""
+    text = ctx.text[ctx.start : ctx.end]
+    if text.lower().endswith(("before", "after")) and not CLOSES_PHRASE_RE.match(ctx.text, ctx.end):
+        return None  # "the day before the vote" counts from the vote
+    if match["phrase"]:
+        offset = ANAPHORIC_DAYS[" ".join(match["phrase"].lower().split())]
+    else:
+        raw = match["count"].lower()
+        count = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
+        offset = count * ANAPHORIC_DIRECTIONS[match["direction"].lower()]
+    return AnaphoricExpression(
+        text, ctx.start, ctx.end, None, Precision.UNKNOWN, offset_days=offset
+    )

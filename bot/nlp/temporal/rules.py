@@ -207,6 +207,33 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "anaphoric-day",
+        p.ANAPHOR_RE,
+        r.resolve_anaphor,
+        (
+            Example(
+                "The summit opens on Nov. 20. The day before, he is in Ankara.", MON, "2025-11-19"
+            ),
+            Example(
+                "He lands in Rome on Friday. The following day he goes on to Malta.",
+                MON,
+                "2025-11-01",
+            ),
+            Example(
+                "The forum runs Nov. 3-4, and the next day the ministers meet.", MON, "2025-11-05"
+            ),
+            Example(
+                "Talks are set for Dec. 2; two days later the envoy flies home.", MON, "2025-12-04"
+            ),
+            Example(
+                "The vote is on Thursday. A day earlier, the cabinet meets.", MON, "2025-10-29"
+            ),
+            Example(
+                "He meets the king on Nov. 12 and the premier later that day.", MON, "2025-11-12"
+            ),
+        ),
+    ),
+    Rule(
         "ordinal-day",
         p.ORDINAL_DAY_RE,
         r.resolve_ordinal_day,
