@@ -10,7 +10,14 @@ from spacy.tokens import Token
 from bot.domain import Status, TemporalExpression
 from bot.nlp.events.naming import group_summit, place_of, summit_name
 from bot.nlp.events.syntax import Chain, climb, own_tokens, subject_of, subject_tokens
-from bot.nlp.events.timing import attached_date, duration_days, is_upcoming, status_of, tense_of
+from bot.nlp.events.timing import (
+    DateIndex,
+    attached_date,
+    duration_days,
+    is_upcoming,
+    status_of,
+    tense_of,
+)
 from bot.nlp.names import NameIndex, is_person_pronoun
 from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
@@ -88,7 +95,7 @@ def analyse(
     trigger: Token,
     triggers: list[Token],
     names: NameIndex,
-    date_tokens: dict[int, TemporalExpression],
+    date_tokens: DateIndex,
     published: dt.date,
 ) -> Mention | None:
     chain = climb(trigger)

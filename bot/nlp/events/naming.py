@@ -11,7 +11,7 @@ from bot.nlp.events.syntax import (
     scheduling_clause_ids,
     subject_of,
 )
-from bot.nlp.names import entity_at
+from bot.nlp.names import entity_at, sentence_ents
 from bot.nlp.vocabulary import (
     GATHERING_NOUNS,
     GROUP_MEMBERS,
@@ -124,7 +124,7 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
     own_ids = {t.i for t in own} | scheduling_clause_ids(trigger)
     chain_ids = {t.i for t in chain.tokens}
     best: tuple[int, str] | None = None
-    for ent in trigger.sent.ents:
+    for ent in sentence_ents(trigger.sent):
         if ent.label_ not in PLACE_LABELS or _is_alternative(ent):
             continue
         anchor, via = _place_anchor(ent)
