@@ -15,7 +15,9 @@ from bot.nlp.people import HONORIFICS, fold, person_id, strip_titles
 from bot.nlp.vocabulary import PERSON_PRONOUNS, TITLE_WORDS
 
 # Name parts too common to identify anyone by themselves.
-_WEAK_PARTS = frozenset({"bin", "al", "da", "de", "van", "von", "der", "la", "le", "jr", "jr."})
+_WEAK_PARTS = frozenset(
+    {"bin", "al", "da", "de", "van", "von", "der", "la", "le", "jr", "jr.", "the", "of"}
+)
 # Ids the patterns give to things that are not one person.
 _GENERIC_IDS = frozenset({"", "leader", "title", "place"})
 
@@ -44,20 +46,26 @@ class NameIndex:
         people = [
             ent
             for ent in _joined_people(doc)
-            if not (len(ent) == 1 and ent.text in places) and is_person_name(_clean(ent))
+            if not (len(ent) == 1 and (ent.text in places or _is_nationality(ent)))
+            and is_person_name(_clean(ent))
         ]
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
         for ent in sorted(people, key=lambda e: (-len(_parts(e.text)), e.start)):
             index._add(strip_titles(_clean(ent)), ent.ent_id_)
         for ent in sorted(people, key=lambda e: e.start):
+            # "President Nicos Anastasiades", "Pope Francis": the office before or in the name.
             office = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            if len(ent) > 1 and ent[0].lower_ in TITLE_WORDS:
+                office = ent[0].lower_
             parts = _parts(strip_titles(_clean(ent)))
             name = index.by_part.get(parts[-1]) if parts else None
             if office in TITLE_WORDS and name:
                 index.by_office.setdefault(office, name)
         for ent in doc.ents:
             if ent.label_ == "TITLE" and is_title_of_someone(ent):
-                index._add(_clean_title(ent), "")
+                office = ent[1].lower_ if len(ent) == 2 and ent[0].lower_ == "the" else ""
+                if office not in index.by_office:  # "the pope" after "Pope Francis" is him
+                    index._add(_clean_title(ent), "")
         for token in doc:
             name = index.by_part.get(fold(token.text))
             if name and (token.is_title or token.ent_type_ == "PERSON"):
@@ -96,6 +104,8 @@ class NameIndex:
             ent = entity_at(token)
             if ent is None or not is_title_of_someone(ent):
                 return None
+            if len(ent) == 2 and ent[0].lower_ == "the" and ent[1].lower_ in self.by_office:
+                return self.by_office[ent[1].lower_]  # "the pope" after "Pope Francis"
             return _clean_title(ent)
         return self.by_part.get(fold(token.text))
 
@@ -119,6 +129,12 @@ def _is_bare_office(token: Token) -> bool:
     return i > 0 and doc[i - 1].lower_ == "the"
 
 
+def _is_nationality(ent: Span) -> bool:
+    """ "Slovak President Andrej Kiska": one word before a title is where the office is."""
+    doc = ent.doc
+    return ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS | {"prime", "foreign"}
+
+
 def _joined_people(doc: Doc) -> list[Span]:
     """PERSON entities, with two that touch made one: the model splits "Luiz Inácio" from
     "Lula da Silva"."""
@@ -137,7 +153,8 @@ def _joined_people(doc: Doc) -> list[Span]:
 _NOT_NAMES = frozenset(
     {"debate", "assembly", "council", "summit", "forum", "conference", "meeting", "session",
      "congress", "parliament", "senate", "cabinet", "ministry", "government", "republic",
-     "presidency", "state", "day", "declaration", "agreement", "accord", "treaty", "group"}
+     "presidency", "state", "day", "declaration", "lunch", "dinner", "breakfast",
+     "banquet", "reception", "agreement", "accord", "treaty", "group"}
 )  # fmt: skip
 
 

@@ -22,12 +22,14 @@ from bot.nlp.names import NameIndex, is_person_pronoun
 from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
     GATHERING_NOUNS,
+    GROUP_MEETING_WORDS,
     LIGHT_VERBS,
     MEETING_NOUNS,
     MEETING_VERBS,
     NOT_MEETING_MODIFIERS,
     NOT_MEETING_OBJECTS,
     PERSON_NOUNS,
+    PHRASAL_MEETING_VERBS,
     REPORTING_VERBS,
     VERB_OBJECTS,
 )
@@ -48,6 +50,7 @@ class Mention:
     partnered: bool = False  # a partner is named with the meeting word ("meet Xi")
     days: int | None = None  # "a two-day summit"
     partners: list[str] = field(default_factory=list)  # those met, as against who meets
+    bilateral: bool = False  # one of the bilaterals a list of partners was split into
 
 
 def is_trigger(token: Token) -> bool:
@@ -61,6 +64,10 @@ def is_trigger(token: Token) -> bool:
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
     if token.pos_ == "VERB" and lemma in MEETING_VERBS:
         return _is_meeting_verb(token, lemma)
+    if token.pos_ == "VERB" and lemma in PHRASAL_MEETING_VERBS:
+        # "sit down with Xi", "call on the president": the particle makes the meeting.
+        wanted = PHRASAL_MEETING_VERBS[lemma]
+        return any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep"))
     return False
 
 
@@ -134,6 +141,52 @@ def analyse(
         partners=partners,
         days=duration_days(trigger),
     )
+
+
+_GROUP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+
+
+def group_anaphora(mention: Mention, earlier: list[Mention]) -> list[str]:
+    """ "the three will sit down together", "the two leaders will then dine": the people of
+    the latest meeting that named that many (or, for "the leaders", at least two)."""
+    subject = subject_of(climb(mention.trigger))
+    if subject is None:
+        return []
+    if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subject.children):
+        return []  # "the G7 leaders", "European leaders": a group of their own
+    words = {t.lower_ for t in subject.subtree}
+    count = next((n for w, n in _GROUP_COUNTS.items() if w in words), None)
+    if count is None and not (words & {"leaders", "sides"} and "the" in words):
+        return []
+    for previous in reversed(earlier[-6:]):
+        size = len(previous.participants)
+        if (count is None and size >= 2) or size == count:
+            return list(previous.participants)
+    return []
+
+
+def split_partners(mention: Mention) -> list[Mention]:
+    """One bilateral per partner: "Modi will hold talks with Sunak, Kishida and Scholz" is
+    Modi–Sunak, Modi–Kishida and Modi–Scholz, each with the list's date and place.
+
+    Only a list met by one lead is split; a gathering ("a trilateral summit"), people met
+    together ("jointly", "between A and B") and guests of a host stay one meeting."""
+    partners = mention.partners
+    leads = [p for p in mention.participants if p not in partners]
+    if len(partners) < 2 or len(leads) != 1 or not _bilateral_word(mention.trigger):
+        return [mention]
+    return [
+        replace(mention, participants=[leads[0], partner], bilateral=True) for partner in partners
+    ]
+
+
+def _bilateral_word(trigger: Token) -> bool:
+    lemma = trigger.lemma_.lower()
+    if lemma in GROUP_MEETING_WORDS or trigger.lower_ in GROUP_MEETING_WORDS:
+        return False
+    near = [*trigger.children, *trigger.head.children, trigger.head]
+    words = {t.lower_ for t in near} | {t.lower_ for c in trigger.children for t in c.subtree}
+    return not (words & GROUP_MEETING_WORDS)
 
 
 def split_each(mention: Mention) -> list[Mention]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain import Event, Precision, Status, TemporalExpression
-from bot.nlp.events.mentions import Mention, is_another, split_each
+from bot.nlp.events.mentions import Mention, is_another, split_each, split_partners
 from bot.nlp.events.timing import PRECISION_RANK
 from bot.nlp.vocabulary import MEETING_FAMILIES
 
@@ -103,6 +103,14 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
         return not any(m.partnered for m in draft.mentions)
     if summit_theirs:
         return not mention.partnered
+    everyone_mine, everyone_theirs = _surnames(mention.participants), _surnames(draft.participants)
+    bilateral = mention.bilateral or any(m.bilateral for m in draft.mentions)
+    if bilateral and max(len(mention.participants), len(draft.participants)) > 2:
+        return False  # one of a list of bilaterals is not the group meeting of them all
+    if len(mention.participants) >= 2 and len(draft.participants) >= 2:
+        # Two pairs are two meetings: "Yoon meets Li" and "Kishida meets Li" share a name
+        # but not a meeting; "Yoon meets Li" and "Yoon, Li and Kishida" may be one.
+        return everyone_mine <= everyone_theirs or everyone_theirs <= everyone_mine
     if mine and theirs:
         return bool(mine & theirs)
     # One side names only the article's protagonist: "Abe arrives on Sunday for the
@@ -112,7 +120,10 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
 
 def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     drafts: list[_Draft] = []
-    for mention in (part for m in mentions for part in split_each(m)):
+    parts = (
+        bilateral for m in mentions for part in split_each(m) for bilateral in split_partners(part)
+    )
+    for mention in parts:
         if not mention.participants and mention.summit is None:
             if drafts and is_another(mention.trigger):
                 # "a later meeting": the same people again, another time.
@@ -163,6 +174,8 @@ def _family(mention: Mention) -> str:
 def _may_sharpen(mention: Mention, draft: _Draft) -> bool:
     """A bare mention may make a known date more precise only if it is the same kind of
     meeting: "the APEC summit, which runs from Nov. 11" does not date Biden's talks there."""
+    if mention.date is not None and any(m.bilateral for m in draft.mentions):
+        return False  # one of several bilaterals: a bare "the meeting" cannot say which
     if draft.date is None or mention.date is None:
         return True
     if PRECISION_RANK[mention.date.precision] <= PRECISION_RANK[draft.date.precision]:

@@ -100,6 +100,8 @@ def name_end(preposition: Token) -> int:
 
 def is_name_word(token: Token) -> bool:
     """A word that makes a gathering a named one; a city alone ("the Riyadh summit") does not."""
+    if is_acronym_name(token):
+        return True  # "the G7 summit", "COP29": what the model calls a place is a group
     if token.ent_type_ in ("GPE", "LOC", "FAC"):
         place = entity_at(token)
         # "the Asia-Pacific Economic Cooperation" is an organisation whatever the label.
@@ -107,6 +109,18 @@ def is_name_word(token: Token) -> bool:
     if token.ent_type_ in ("DATE", "TIME", "PERSON"):
         return False
     return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "NORP", "EVENT")
+
+
+def is_acronym_name(token: Token) -> bool:
+    """A group's short name: capitals with digits ("G7", "G-20", "COP29", "B20") or a run
+    of capitals ("SAARC", "FOCAC") — never a venue."""
+    text = token.text.replace("-", "")
+    if len(text) < 2 or not text[:1].isupper():
+        return False
+    has_digit = any(ch.isdigit() for ch in text)
+    return (has_digit and text[0].isalpha()) or (
+        text.isupper() and text.isalpha() and len(text) >= 3
+    )
 
 
 def _with_acronym(name: str, end: int, doc: Doc) -> str:
@@ -127,6 +141,8 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
     for ent in sentence_ents(trigger.sent):
         if ent.label_ not in PLACE_LABELS or _is_alternative(ent):
             continue
+        if any(is_acronym_name(t) and any(ch.isdigit() for ch in t.text) for t in ent):
+            continue  # "G7", "COP29": groups and gatherings, not places
         anchor, via = _place_anchor(ent)
         names_meeting = (
             not named and anchor is not None and via == "compound" and anchor.i == trigger.i
