@@ -299,6 +299,13 @@ def resolve_subject(token: Token, names: NameIndex) -> str | None:
     if is_person_pronoun(token):
         # The nearest person named as a subject before the pronoun, else the nearest person.
         window = list(reversed(token.doc[max(0, token.i - 80) : token.i]))
+        if token.lower_ in ("him", "her") and token.dep_ in ("dobj", "pobj", "dative"):
+            # "Meloni invited him": an object pronoun is not its own verb's subject.
+            verb = token.head
+            own_subject = {
+                t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree
+            }
+            window = [t for t in window if t.i not in own_subject]
         for previous in window:
             name = names.resolve(previous)
             if (

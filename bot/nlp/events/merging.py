@@ -88,8 +88,11 @@ def _places_conflict(mention: Mention, draft: _Draft) -> bool:
 
 
 def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
-    if not _dates_agree(mention.date, draft.date) or _places_conflict(mention, draft):
+    same_summit = bool(_summit_words(mention.summit) & _summit_words(draft.summit))
+    if not _dates_agree(mention.date, draft.date):
         return False
+    if _places_conflict(mention, draft) and not same_summit:
+        return False  # a named summit has one venue, named more or less precisely
     if any(m.trigger.i == mention.trigger.i for m in draft.mentions):
         return False  # one meeting word split in two ("meet separately") stays two
     mine = _surnames(p for p in mention.participants if p != protagonist)
@@ -163,7 +166,15 @@ def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None)
     if not fitting:
         return None
     mine = _surnames(mention.participants)
-    return max(fitting, key=lambda nd: (len(mine & _surnames(nd[1].participants)), nd[0]))[1]
+    named = _summit_words(mention.summit)
+    return max(
+        fitting,
+        key=lambda nd: (
+            len(mine & _surnames(nd[1].participants)),
+            len(named & _summit_words(nd[1].summit)),
+            nd[0],
+        ),
+    )[1]
 
 
 def _family(mention: Mention) -> str:

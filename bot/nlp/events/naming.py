@@ -63,7 +63,7 @@ def summit_name(trigger: Token) -> str | None:
 
 def group_summit(trigger: Token, chain: Chain) -> str | None:
     """ "Leaders of the Group of Seven will gather … for their summit": the group's summit."""
-    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit"):
+    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit", "talk", "talks"):
         return None
     subject = subject_of(chain)
     if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
