@@ -44,7 +44,8 @@ LIGHT_VERBS = frozenset({"hold", "join", "lead"})
 # Nouns a rule may climb through from a meeting to the verb that dates it ("in time for").
 LIGHT_NOUNS = frozenset(
     {"time", "way", "eve", "run-up", "preparation", "preparations", "chair", "sidelines",
-     "sideline", "margins", "margin", "opening", "delegation", "side"}
+     "sideline", "margins", "margin", "opening", "delegation", "side", "string", "series",
+     "round", "number", "couple", "slew", "flurry"}
 )  # fmt: skip
 
 # Prepositions that put the meeting after (or before) the clause's own date.

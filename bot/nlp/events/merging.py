@@ -126,7 +126,11 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     parts = (
         bilateral for m in mentions for part in split_each(m) for bilateral in split_partners(part)
     )
+    series: list[Mention] = []
     for mention in parts:
+        if _is_series(mention):
+            series.append(mention)
+            continue
         if not mention.participants and mention.summit is None:
             if drafts and is_another(mention.trigger):
                 # "a later meeting": the same people again, another time.
@@ -145,8 +149,43 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
             drafts.append(_Draft([mention]))
         else:
             home.mentions.append(mention)
+    for mention in series:
+        # "he will then go into a string of one-on-one meetings on Friday": the day of
+        # every bilateral of his that the text lists without a date of its own.
+        lead = mention.participants[0]
+        listed = [
+            d
+            for d in drafts
+            if d.date is None and lead in d.participants and any(m.bilateral for m in d.mentions)
+        ]
+        for draft in listed:
+            draft.mentions.append(mention)
+        if not listed:
+            home = _best_draft(mention, drafts, protagonist)
+            if home is None:
+                drafts.append(_Draft([mention]))
+            else:
+                home.mentions.append(mention)
     events = [_to_event(d, protagonist) for d in drafts if _is_meeting(d)]
     return sorted(events, key=lambda e: (e.date or dt.date.max, e.title))
+
+
+_SERIES_WORDS = frozenset({"meeting", "talk", "bilateral", "encounter", "audience"})
+
+
+def _is_series(mention: Mention) -> bool:
+    """A dated plural meeting word with only its lead: "a string of one-on-one meetings on
+    Friday", "bilateral meetings on the margins on Tuesday"."""
+    trigger = mention.trigger
+    return (
+        trigger.tag_ == "NNS"
+        and trigger.lemma_.lower() in _SERIES_WORDS
+        and trigger.lower_ != "talks"  # "hold talks" is one meeting as often as several
+        and len(mention.participants) == 1
+        and not mention.partners
+        and mention.date is not None
+        and mention.summit is None
+    )
 
 
 def _is_meeting(draft: _Draft) -> bool:

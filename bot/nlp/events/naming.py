@@ -136,6 +136,7 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
     """The most specific place the words give the meeting; ``named`` when the meeting word
     is part of a name, whose places ("the Africa-EU summit") are not venues."""
     own_ids = {t.i for t in own} | scheduling_clause_ids(trigger)
+    topic_ids = {t.i for c in trigger.children if c.dep_ == "relcl" for t in c.subtree}
     chain_ids = {t.i for t in chain.tokens}
     best: tuple[int, str] | None = None
     for ent in sentence_ents(trigger.sent):
@@ -149,6 +150,8 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
         )
         if anchor is None or (via not in _PLACE_PREPOSITIONS and not names_meeting):
             continue  # "the Busan summit": a place may name the meeting itself, nothing else
+        if anchor.i in topic_ids and anchor.pos_ in ("NOUN", "PROPN"):
+            continue  # "meetings in which the wars in Gaza come up": a topic, not a venue
         if anchor.i in own_ids:
             rank = 0
         elif anchor.i in chain_ids:

@@ -153,12 +153,18 @@ def _date_anchor(token: Token) -> Token | None:
         if (
             head.pos_ in ("ADP", "NUM")
             or head.ent_type_ in ("DATE", "TIME")
+            or head.lower_ in _TIME_NOUNS  # "at 12:30 local time on Friday"
             or (head.pos_ == "NOUN" and current.dep_ == "compound")
         ):
             current = head
             continue
         return _reported_clause_fix(token, predicate_head(head))
     return None
+
+
+_TIME_NOUNS = frozenset(
+    {"time", "morning", "afternoon", "evening", "night", "noon", "midday", "hours", "gmt", "utc"}
+)
 
 
 def _reported_clause_fix(token: Token, anchor: Token) -> Token:
