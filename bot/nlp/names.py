@@ -11,14 +11,21 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.nlp.vocabulary import PERSON_PRONOUNS
+from bot.nlp.people import HONORIFICS, fold, person_id, strip_titles
+from bot.nlp.vocabulary import PERSON_PRONOUNS, TITLE_WORDS
 
 # Name parts too common to identify anyone by themselves.
-_WEAK_PARTS = frozenset({"bin", "al", "da", "de", "van", "von", "der", "la", "le", "jr", "jr."})
+_WEAK_PARTS = frozenset(
+    {"bin", "al", "da", "de", "van", "von", "der", "la", "le", "jr", "jr.", "the", "of"}
+)
+# Ids the patterns give to things that are not one person.
+_GENERIC_IDS = frozenset({"", "leader", "title", "place"})
 
 
 def _parts(text: str) -> list[str]:
-    return [p for p in text.replace("-", " ").split() if p.lower().strip(".") not in _WEAK_PARTS]
+    return [
+        fold(p) for p in text.replace("-", " ").split() if p.lower().strip(".") not in _WEAK_PARTS
+    ]
 
 
 @dataclass(slots=True)
@@ -27,6 +34,8 @@ class NameIndex:
 
     full_names: list[str] = field(default_factory=list)
     by_part: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, str] = field(default_factory=dict)
+    by_office: dict[str, str] = field(default_factory=dict)  # "president" -> who first held it
     mentions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -36,27 +45,49 @@ class NameIndex:
         places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "NORP")}
         people = [
             ent
-            for ent in doc.ents
-            if ent.label_ == "PERSON" and not (len(ent) == 1 and ent.text in places)
+            for ent in _joined_people(doc)
+            if not (len(ent) == 1 and (ent.text in places or _is_nationality(ent)))
+            and is_person_name(_clean(ent))
         ]
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
-        for ent in sorted(people, key=lambda e: -len(_parts(e.text))):
-            index._add(_clean(ent))
+        for ent in sorted(people, key=lambda e: (-len(_parts(e.text)), e.start)):
+            index._add(strip_titles(_clean(ent)), ent.ent_id_)
+        for ent in sorted(people, key=lambda e: e.start):
+            # "President Nicos Anastasiades", "Pope Francis": the office before or in the name.
+            office = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            if len(ent) > 1 and ent[0].lower_ in TITLE_WORDS:
+                office = ent[0].lower_
+            parts = _parts(strip_titles(_clean(ent)))
+            name = index.by_part.get(parts[-1]) if parts else None
+            if office in TITLE_WORDS and name:
+                index.by_office.setdefault(office, name)
         for ent in doc.ents:
-            if ent.label_ == "TITLE":
-                index._add(_clean_title(ent))
+            if ent.label_ == "TITLE" and is_title_of_someone(ent):
+                office = ent[1].lower_ if len(ent) == 2 and ent[0].lower_ == "the" else ""
+                if office not in index.by_office:  # "the pope" after "Pope Francis" is him
+                    index._add(_clean_title(ent), "")
         for token in doc:
-            name = index.by_part.get(token.text)
-            if name and token.is_title:
+            name = index.by_part.get(fold(token.text))
+            if name and (token.is_title or token.ent_type_ == "PERSON"):
                 index.mentions[name] = index.mentions.get(name, 0) + 1
         return index
 
-    def _add(self, name: str) -> None:
+    def _add(self, name: str, ent_id: str) -> None:
         if not name:
+            return
+        # One identity per person: an alias ("MBS", "Erdoğan") of someone already named
+        # resolves to the name the article first gave.
+        person = ent_id if ent_id not in _GENERIC_IDS else person_id(name)
+        if person is not None and person in self.by_id:
+            known = self.by_id[person]
+            for part in _parts(name):
+                self.by_part.setdefault(part, known)
             return
         parts = _parts(name)
         if any(p in self.by_part for p in parts) and len(parts) == 1:
             return
+        if person is not None:
+            self.by_id[person] = name
         if name not in self.full_names:
             self.full_names.append(name)
         for part in parts:
@@ -66,10 +97,17 @@ class NameIndex:
         """The full name a token belongs to, if it names a person of this article."""
         if not token.is_title and token.ent_type_ not in ("PERSON", "TITLE"):
             return None
+        if _is_bare_office(token):
+            # "the President will be in Alicante": who the article introduced with it.
+            return self.by_office.get(token.lower_)
         if token.ent_type_ == "TITLE":
             ent = entity_at(token)
-            return _clean_title(ent) if ent is not None else None
-        return self.by_part.get(token.text)
+            if ent is None or not is_title_of_someone(ent):
+                return None
+            if len(ent) == 2 and ent[0].lower_ == "the" and ent[1].lower_ in self.by_office:
+                return self.by_office[ent[1].lower_]  # "the pope" after "Pope Francis"
+            return _clean_title(ent)
+        return self.by_part.get(fold(token.text))
 
     @property
     def protagonist(self) -> str | None:
@@ -79,12 +117,104 @@ class NameIndex:
         return max(self.mentions.items(), key=lambda item: item[1])[0]
 
 
+def _is_bare_office(token: Token) -> bool:
+    """A capitalised title standing alone for its holder: "the President", "the Premier"."""
+    if token.lower_ not in TITLE_WORDS or token.ent_type_:
+        return False
+    i = token.i
+    doc = token.doc
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    if after is not None and (after.pos_ == "PROPN" or after.lower_ == "of"):
+        return False
+    return i > 0 and doc[i - 1].lower_ == "the"
+
+
+def _is_nationality(ent: Span) -> bool:
+    """ "Slovak President Andrej Kiska": one word before a title is where the office is."""
+    doc = ent.doc
+    return ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS | {"prime", "foreign"}
+
+
+def _joined_people(doc: Doc) -> list[Span]:
+    """PERSON entities, with two that touch made one: the model splits "Luiz Inácio" from
+    "Lula da Silva"."""
+    joined: list[Span] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        if joined and joined[-1].end == ent.start and not joined[-1][-1].is_punct:
+            previous = joined.pop()
+            ent = Span(doc, previous.start, ent.end, label="PERSON", span_id=ent.ent_id_)
+        joined.append(ent)
+    return joined
+
+
+# Words that are never a person's whole name, though the model tags them PERSON.
+_NOT_NAMES = frozenset(
+    {"debate", "assembly", "council", "summit", "forum", "conference", "meeting", "session",
+     "congress", "parliament", "senate", "cabinet", "ministry", "government", "republic",
+     "presidency", "state", "day", "declaration", "lunch", "dinner", "breakfast",
+     "banquet", "reception", "agreement", "accord", "treaty", "group"}
+)  # fmt: skip
+
+
+def is_person_name(name: str) -> bool:
+    """Whether a PERSON entity's text can be a person's name: not "Debate", "B20", "COP29",
+    "St Patrick", nor a run of capitals that the patterns do not list."""
+    words = name.split()
+    if not words or any(ch.isdigit() for ch in name):
+        return False
+    if fold(words[0]) in ("st", "saint", "san", "santa"):
+        return False  # "St Patrick's Day": a saint's day, not a participant
+    if all(fold(w) in _NOT_NAMES or fold(w) in HONORIFICS for w in words):
+        return False
+    return not (len(words) == 1 and name.isupper() and person_id(name) is None)
+
+
+# Titles of an office that do not say which country ("the President of the Republic").
+_VAGUE_OFFICES = frozenset(
+    {"republic", "council", "country", "government", "commission", "assembly", "board",
+     "presidential", "committee", "union", "parliament"}
+)  # fmt: skip
+
+
+def is_title_of_someone(ent: Span) -> bool:
+    """ "the emperor of Japan" names one person; "the President of the Republic" does not."""
+    return not any(t.lower_ in _VAGUE_OFFICES for t in ent)
+
+
 def entity_at(token: Token) -> Span | None:
-    """The named entity a token is part of, if any."""
-    for ent in token.sent.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
+    """The named entity a token is part of, if any (found from the token's IOB tags, so the
+    cost does not grow with the article)."""
+    if token.ent_iob_ not in ("B", "I"):
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(
+        doc,
+        start,
+        end,
+        label=doc[start].ent_type_,
+        kb_id=doc[start].ent_kb_id_,
+        span_id=doc[start].ent_id_,
+    )
+
+
+def sentence_ents(sent: Span) -> list[Span]:
+    """The named entities of a sentence, from its tokens' IOB tags: ``Span.ents`` walks every
+    entity of the document, which makes a walk over all sentences quadratic."""
+    ents: list[Span] = []
+    for token in sent:
+        if token.ent_iob_ == "B":
+            ent = entity_at(token)
+            if ent is not None:
+                ents.append(ent)
+    return ents
 
 
 def _clean(ent: Span) -> str:

@@ -21,7 +21,21 @@ GATHERING_NOUNS = frozenset(
 # Verbs whose object or complement is a meeting partner or a venue.
 MEETING_VERBS = frozenset(
     {"meet", "host", "visit", "attend", "receive", "gather", "hold", "convene", "join",
-     "welcome", "lead"}
+     "welcome", "lead", "see"}
+)  # fmt: skip
+
+# Verbs that name a meeting only with a particle or preposition: "sit down with Xi",
+# "call on the president" (a courtesy call), "meet up with".
+PHRASAL_MEETING_VERBS: dict[str, frozenset[str]] = {
+    "sit": frozenset({"down"}),
+    "call": frozenset({"on", "upon"}),
+}
+
+# Words that make a meeting one of several people together, not a set of bilaterals.
+GROUP_MEETING_WORDS = frozenset(
+    {"summit", "conference", "forum", "gathering", "trilateral", "three-way", "multilateral",
+     "jointly", "together", "joint", "between", "among", "host", "hosts", "hosting", "hosted",
+     "session", "retreat", "dinner", "lunch", "banquet", "reception", "roundtable", "group"}
 )  # fmt: skip
 
 # Verbs that only count when their object is a meeting noun ("hold talks", "lead delegation").
@@ -30,7 +44,8 @@ LIGHT_VERBS = frozenset({"hold", "join", "lead"})
 # Nouns a rule may climb through from a meeting to the verb that dates it ("in time for").
 LIGHT_NOUNS = frozenset(
     {"time", "way", "eve", "run-up", "preparation", "preparations", "chair", "sidelines",
-     "sideline", "margins", "margin", "opening", "delegation", "side"}
+     "sideline", "margins", "margin", "opening", "delegation", "side", "string", "series",
+     "round", "number", "couple", "slew", "flurry"}
 )  # fmt: skip
 
 # Prepositions that put the meeting after (or before) the clause's own date.
@@ -85,6 +100,7 @@ _PEOPLE = frozenset({"PERSON", "TITLE", "NORP"})
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 VERB_OBJECTS: dict[str, frozenset[str]] = {
     "receive": _PEOPLE,
+    "see": frozenset({"PERSON", "TITLE"}),  # "he would also see Lula", not "see progress"
     "welcome": _PEOPLE,
     "host": _PEOPLE | frozenset({"ORG", "EVENT"}),
     "visit": _PEOPLE | _PLACES,

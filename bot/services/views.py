@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.domain import Precision, Status
+from bot.nlp.people import mentions_person
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class EventView:
         """True when the event involves any followed name (leader, country, summit, place)."""
         if not follows:
             return True
-        haystack = " | ".join(
-            [self.title, self.place or "", self.summit or "", *self.participants]
-        ).casefold()
-        return any(name.casefold() in haystack for name in follows)
+        # One identity per person: "/follow Erdoğan" finds "Recep Tayyip Erdogan", "MBS"
+        # finds Mohammed bin Salman; other names match folded words of the event.
+        texts = [self.title, self.place or "", self.summit or "", *self.participants]
+        return any(any(mentions_person(text, name) for text in texts if text) for name in follows)

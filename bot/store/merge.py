@@ -24,10 +24,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.domain import Event, Precision, Status
+from bot.nlp import people
 
 MOVE_WINDOW_DAYS = 31
 UNDATED_WINDOW_DAYS = 60
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "the", "of", "and", "president", "prime"})
 _SUMMIT_STOP = frozenset(
     {"the", "of", "and", "summit", "meeting", "conference", "talks", "leaders", "annual"}
 )
@@ -39,23 +39,15 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def name_tokens(name: str) -> list[str]:
-    """Lower-case words of a name without accents or titles; "Jae-in" stays one word."""
-    words = re.findall(r"[\w'-]+", _fold(name))
-    tokens = [w.replace("-", "").replace("'", "") for w in words]
-    return [t for t in tokens if t and t not in _HONORIFICS] or tokens
-
-
 def same_person(a: str, b: str) -> bool:
-    """ "Xi" ~ "Xi Jinping", "Trump" ~ "Donald Trump", but not "Lee Jae Myung" ~ "Moon Jae-in"."""
-    ta, tb = name_tokens(a), name_tokens(b)
-    if not ta or not tb:
-        return False
-    return ta[-1] in tb or tb[-1] in ta
+    """One person however written: "Xi" ~ "Xi Jinping", "Kim Jong-un" ~ "Kim Jong Un",
+    "Erdoğan" ~ "Erdogan", "MBS" ~ "Mohammed bin Salman" (see :mod:`bot.nlp.people`)."""
+    return people.same_person(a, b)
 
 
 def people_key(participants: Iterable[str]) -> str:
-    return ",".join(sorted({name_tokens(p)[-1] for p in participants if name_tokens(p)}))
+    """Equal for the same people however spelt: canonical ids, else folded family names."""
+    return ",".join(sorted({people.person_key(p) for p in participants if p.strip()}))
 
 
 def summit_key(summit: str | None) -> str | None:

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.domain import Event, TemporalExpression
-from bot.nlp.events.mentions import Mention, analyse, is_trigger
+from bot.nlp.events.mentions import Mention, analyse, group_anaphora, is_trigger
 from bot.nlp.events.merging import merge
 from bot.nlp.events.timing import index_dates
 from bot.nlp.names import NameIndex
@@ -60,5 +60,7 @@ def extract_events(
         for trigger in triggers:
             mention = analyse(trigger, triggers, names, date_tokens, published)
             if mention is not None:
+                if not mention.participants:
+                    mention.participants = group_anaphora(mention, mentions)
                 mentions.append(mention)
     return merge(mentions, names.protagonist)

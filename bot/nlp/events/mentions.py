@@ -10,17 +10,26 @@ from spacy.tokens import Token
 from bot.domain import Status, TemporalExpression
 from bot.nlp.events.naming import group_summit, place_of, summit_name
 from bot.nlp.events.syntax import Chain, climb, own_tokens, subject_of, subject_tokens
-from bot.nlp.events.timing import attached_date, duration_days, is_upcoming, status_of, tense_of
+from bot.nlp.events.timing import (
+    DateIndex,
+    attached_date,
+    duration_days,
+    is_upcoming,
+    status_of,
+    tense_of,
+)
 from bot.nlp.names import NameIndex, is_person_pronoun
 from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
     GATHERING_NOUNS,
+    GROUP_MEETING_WORDS,
     LIGHT_VERBS,
     MEETING_NOUNS,
     MEETING_VERBS,
     NOT_MEETING_MODIFIERS,
     NOT_MEETING_OBJECTS,
     PERSON_NOUNS,
+    PHRASAL_MEETING_VERBS,
     REPORTING_VERBS,
     VERB_OBJECTS,
 )
@@ -41,6 +50,7 @@ class Mention:
     partnered: bool = False  # a partner is named with the meeting word ("meet Xi")
     days: int | None = None  # "a two-day summit"
     partners: list[str] = field(default_factory=list)  # those met, as against who meets
+    bilateral: bool = False  # one of the bilaterals a list of partners was split into
 
 
 def is_trigger(token: Token) -> bool:
@@ -54,6 +64,10 @@ def is_trigger(token: Token) -> bool:
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
     if token.pos_ == "VERB" and lemma in MEETING_VERBS:
         return _is_meeting_verb(token, lemma)
+    if token.pos_ == "VERB" and lemma in PHRASAL_MEETING_VERBS:
+        # "sit down with Xi", "call on the president": the particle makes the meeting.
+        wanted = PHRASAL_MEETING_VERBS[lemma]
+        return any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep"))
     return False
 
 
@@ -88,7 +102,7 @@ def analyse(
     trigger: Token,
     triggers: list[Token],
     names: NameIndex,
-    date_tokens: dict[int, TemporalExpression],
+    date_tokens: DateIndex,
     published: dt.date,
 ) -> Mention | None:
     chain = climb(trigger)
@@ -127,6 +141,52 @@ def analyse(
         partners=partners,
         days=duration_days(trigger),
     )
+
+
+_GROUP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+
+
+def group_anaphora(mention: Mention, earlier: list[Mention]) -> list[str]:
+    """ "the three will sit down together", "the two leaders will then dine": the people of
+    the latest meeting that named that many (or, for "the leaders", at least two)."""
+    subject = subject_of(climb(mention.trigger))
+    if subject is None:
+        return []
+    if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subject.children):
+        return []  # "the G7 leaders", "European leaders": a group of their own
+    words = {t.lower_ for t in subject.subtree}
+    count = next((n for w, n in _GROUP_COUNTS.items() if w in words), None)
+    if count is None and not (words & {"leaders", "sides"} and "the" in words):
+        return []
+    for previous in reversed(earlier[-6:]):
+        size = len(previous.participants)
+        if (count is None and size >= 2) or size == count:
+            return list(previous.participants)
+    return []
+
+
+def split_partners(mention: Mention) -> list[Mention]:
+    """One bilateral per partner: "Modi will hold talks with Sunak, Kishida and Scholz" is
+    Modi–Sunak, Modi–Kishida and Modi–Scholz, each with the list's date and place.
+
+    Only a list met by one lead is split; a gathering ("a trilateral summit"), people met
+    together ("jointly", "between A and B") and guests of a host stay one meeting."""
+    partners = mention.partners
+    leads = [p for p in mention.participants if p not in partners]
+    if len(partners) < 2 or len(leads) != 1 or not _bilateral_word(mention.trigger):
+        return [mention]
+    return [
+        replace(mention, participants=[leads[0], partner], bilateral=True) for partner in partners
+    ]
+
+
+def _bilateral_word(trigger: Token) -> bool:
+    lemma = trigger.lemma_.lower()
+    if lemma in GROUP_MEETING_WORDS or trigger.lower_ in GROUP_MEETING_WORDS:
+        return False
+    near = [*trigger.children, *trigger.head.children, trigger.head]
+    words = {t.lower_ for t in near} | {t.lower_ for c in trigger.children for t in c.subtree}
+    return not (words & GROUP_MEETING_WORDS)
 
 
 def split_each(mention: Mention) -> list[Mention]:
@@ -239,6 +299,13 @@ def resolve_subject(token: Token, names: NameIndex) -> str | None:
     if is_person_pronoun(token):
         # The nearest person named as a subject before the pronoun, else the nearest person.
         window = list(reversed(token.doc[max(0, token.i - 80) : token.i]))
+        if token.lower_ in ("him", "her") and token.dep_ in ("dobj", "pobj", "dative"):
+            # "Meloni invited him": an object pronoun is not its own verb's subject.
+            verb = token.head
+            own_subject = {
+                t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree
+            }
+            window = [t for t in window if t.i not in own_subject]
         for previous in window:
             name = names.resolve(previous)
             if (

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain import Event, Precision, Status, TemporalExpression
-from bot.nlp.events.mentions import Mention, is_another, split_each
+from bot.nlp.events.mentions import Mention, is_another, split_each, split_partners
 from bot.nlp.events.timing import PRECISION_RANK
 from bot.nlp.vocabulary import MEETING_FAMILIES
 
@@ -88,8 +88,11 @@ def _places_conflict(mention: Mention, draft: _Draft) -> bool:
 
 
 def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
-    if not _dates_agree(mention.date, draft.date) or _places_conflict(mention, draft):
+    same_summit = bool(_summit_words(mention.summit) & _summit_words(draft.summit))
+    if not _dates_agree(mention.date, draft.date):
         return False
+    if _places_conflict(mention, draft) and not same_summit:
+        return False  # a named summit has one venue, named more or less precisely
     if any(m.trigger.i == mention.trigger.i for m in draft.mentions):
         return False  # one meeting word split in two ("meet separately") stays two
     mine = _surnames(p for p in mention.participants if p != protagonist)
@@ -103,6 +106,14 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
         return not any(m.partnered for m in draft.mentions)
     if summit_theirs:
         return not mention.partnered
+    everyone_mine, everyone_theirs = _surnames(mention.participants), _surnames(draft.participants)
+    bilateral = mention.bilateral or any(m.bilateral for m in draft.mentions)
+    if bilateral and max(len(mention.participants), len(draft.participants)) > 2:
+        return False  # one of a list of bilaterals is not the group meeting of them all
+    if len(mention.participants) >= 2 and len(draft.participants) >= 2:
+        # Two pairs are two meetings: "Yoon meets Li" and "Kishida meets Li" share a name
+        # but not a meeting; "Yoon meets Li" and "Yoon, Li and Kishida" may be one.
+        return everyone_mine <= everyone_theirs or everyone_theirs <= everyone_mine
     if mine and theirs:
         return bool(mine & theirs)
     # One side names only the article's protagonist: "Abe arrives on Sunday for the
@@ -112,7 +123,14 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
 
 def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     drafts: list[_Draft] = []
-    for mention in (part for m in mentions for part in split_each(m)):
+    parts = (
+        bilateral for m in mentions for part in split_each(m) for bilateral in split_partners(part)
+    )
+    series: list[Mention] = []
+    for mention in parts:
+        if _is_series(mention):
+            series.append(mention)
+            continue
         if not mention.participants and mention.summit is None:
             if drafts and is_another(mention.trigger):
                 # "a later meeting": the same people again, another time.
@@ -131,8 +149,43 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
             drafts.append(_Draft([mention]))
         else:
             home.mentions.append(mention)
+    for mention in series:
+        # "he will then go into a string of one-on-one meetings on Friday": the day of
+        # every bilateral of his that the text lists without a date of its own.
+        lead = mention.participants[0]
+        listed = [
+            d
+            for d in drafts
+            if d.date is None and lead in d.participants and any(m.bilateral for m in d.mentions)
+        ]
+        for draft in listed:
+            draft.mentions.append(mention)
+        if not listed:
+            home = _best_draft(mention, drafts, protagonist)
+            if home is None:
+                drafts.append(_Draft([mention]))
+            else:
+                home.mentions.append(mention)
     events = [_to_event(d, protagonist) for d in drafts if _is_meeting(d)]
     return sorted(events, key=lambda e: (e.date or dt.date.max, e.title))
+
+
+_SERIES_WORDS = frozenset({"meeting", "talk", "bilateral", "encounter", "audience"})
+
+
+def _is_series(mention: Mention) -> bool:
+    """A dated plural meeting word with only its lead: "a string of one-on-one meetings on
+    Friday", "bilateral meetings on the margins on Tuesday"."""
+    trigger = mention.trigger
+    return (
+        trigger.tag_ == "NNS"
+        and trigger.lemma_.lower() in _SERIES_WORDS
+        and trigger.lower_ != "talks"  # "hold talks" is one meeting as often as several
+        and len(mention.participants) == 1
+        and not mention.partners
+        and mention.date is not None
+        and mention.summit is None
+    )
 
 
 def _is_meeting(draft: _Draft) -> bool:
@@ -152,7 +205,15 @@ def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None)
     if not fitting:
         return None
     mine = _surnames(mention.participants)
-    return max(fitting, key=lambda nd: (len(mine & _surnames(nd[1].participants)), nd[0]))[1]
+    named = _summit_words(mention.summit)
+    return max(
+        fitting,
+        key=lambda nd: (
+            len(mine & _surnames(nd[1].participants)),
+            len(named & _summit_words(nd[1].summit)),
+            nd[0],
+        ),
+    )[1]
 
 
 def _family(mention: Mention) -> str:
@@ -163,6 +224,8 @@ def _family(mention: Mention) -> str:
 def _may_sharpen(mention: Mention, draft: _Draft) -> bool:
     """A bare mention may make a known date more precise only if it is the same kind of
     meeting: "the APEC summit, which runs from Nov. 11" does not date Biden's talks there."""
+    if mention.date is not None and any(m.bilateral for m in draft.mentions):
+        return False  # one of several bilaterals: a bare "the meeting" cannot say which
     if draft.date is None or mention.date is None:
         return True
     if PRECISION_RANK[mention.date.precision] <= PRECISION_RANK[draft.date.precision]:

@@ -11,7 +11,7 @@ from bot.nlp.events.syntax import (
     scheduling_clause_ids,
     subject_of,
 )
-from bot.nlp.names import entity_at
+from bot.nlp.names import entity_at, sentence_ents
 from bot.nlp.vocabulary import (
     GATHERING_NOUNS,
     GROUP_MEMBERS,
@@ -63,7 +63,7 @@ def summit_name(trigger: Token) -> str | None:
 
 def group_summit(trigger: Token, chain: Chain) -> str | None:
     """ "Leaders of the Group of Seven will gather … for their summit": the group's summit."""
-    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit"):
+    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit", "talk", "talks"):
         return None
     subject = subject_of(chain)
     if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
@@ -100,6 +100,8 @@ def name_end(preposition: Token) -> int:
 
 def is_name_word(token: Token) -> bool:
     """A word that makes a gathering a named one; a city alone ("the Riyadh summit") does not."""
+    if is_acronym_name(token):
+        return True  # "the G7 summit", "COP29": what the model calls a place is a group
     if token.ent_type_ in ("GPE", "LOC", "FAC"):
         place = entity_at(token)
         # "the Asia-Pacific Economic Cooperation" is an organisation whatever the label.
@@ -107,6 +109,18 @@ def is_name_word(token: Token) -> bool:
     if token.ent_type_ in ("DATE", "TIME", "PERSON"):
         return False
     return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "NORP", "EVENT")
+
+
+def is_acronym_name(token: Token) -> bool:
+    """A group's short name: capitals with digits ("G7", "G-20", "COP29", "B20") or a run
+    of capitals ("SAARC", "FOCAC") — never a venue."""
+    text = token.text.replace("-", "")
+    if len(text) < 2 or not text[:1].isupper():
+        return False
+    has_digit = any(ch.isdigit() for ch in text)
+    return (has_digit and text[0].isalpha()) or (
+        text.isupper() and text.isalpha() and len(text) >= 3
+    )
 
 
 def _with_acronym(name: str, end: int, doc: Doc) -> str:
@@ -122,17 +136,22 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
     """The most specific place the words give the meeting; ``named`` when the meeting word
     is part of a name, whose places ("the Africa-EU summit") are not venues."""
     own_ids = {t.i for t in own} | scheduling_clause_ids(trigger)
+    topic_ids = {t.i for c in trigger.children if c.dep_ == "relcl" for t in c.subtree}
     chain_ids = {t.i for t in chain.tokens}
     best: tuple[int, str] | None = None
-    for ent in trigger.sent.ents:
+    for ent in sentence_ents(trigger.sent):
         if ent.label_ not in PLACE_LABELS or _is_alternative(ent):
             continue
+        if any(is_acronym_name(t) and any(ch.isdigit() for ch in t.text) for t in ent):
+            continue  # "G7", "COP29": groups and gatherings, not places
         anchor, via = _place_anchor(ent)
         names_meeting = (
             not named and anchor is not None and via == "compound" and anchor.i == trigger.i
         )
         if anchor is None or (via not in _PLACE_PREPOSITIONS and not names_meeting):
             continue  # "the Busan summit": a place may name the meeting itself, nothing else
+        if anchor.i in topic_ids and anchor.pos_ in ("NOUN", "PROPN"):
+            continue  # "meetings in which the wars in Gaza come up": a topic, not a venue
         if anchor.i in own_ids:
             rank = 0
         elif anchor.i in chain_ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
@@ -32,22 +33,37 @@ _FIRM_CUES = frozenset({"will", "shall", "'ll", "due", "scheduled", "set", "slat
 PRECISION_RANK = {Precision.DAY: 3, Precision.WEEK: 2, Precision.MONTH: 1, Precision.UNKNOWN: 0}
 
 
-def index_dates(doc: Doc, dates: Iterable[TemporalExpression]) -> dict[int, TemporalExpression]:
-    by_token: dict[int, TemporalExpression] = {}
+@dataclass(slots=True)
+class DateIndex:
+    """The resolved dates of a document by token and by sentence, so that a mention looks
+    only at the dates of its own sentence (the cost stays linear in the article)."""
+
+    by_token: dict[int, TemporalExpression] = field(default_factory=dict)
+    by_sentence: dict[int, list[tuple[int, TemporalExpression]]] = field(default_factory=dict)
+
+    def in_sentence(self, token: Token) -> list[tuple[int, TemporalExpression]]:
+        return self.by_sentence.get(token.sent.start, [])
+
+
+def index_dates(doc: Doc, dates: Iterable[TemporalExpression]) -> DateIndex:
+    index = DateIndex()
     for expression in dates:
         span = doc.char_span(expression.start, expression.end, alignment_mode="expand")
         if span is None or expression.date is None:
             continue
         for token in span:
-            by_token[token.i] = expression
-    return by_token
+            index.by_token[token.i] = expression
+    sentence_of = {t.i: s.start for s in doc.sents for t in s if t.i in index.by_token}
+    for i in sorted(index.by_token):
+        index.by_sentence.setdefault(sentence_of[i], []).append((i, index.by_token[i]))
+    return index
 
 
 def attached_date(
     trigger: Token,
     chain: Chain,
     own: list[Token],
-    date_tokens: dict[int, TemporalExpression],
+    date_tokens: DateIndex,
     status_at: int | None,
 ) -> TemporalExpression | None:
     """The date the words link to this meeting, best first: on the meeting word itself,
@@ -80,9 +96,9 @@ def attached_date(
     clauses = [c for c in trigger.children if c.dep_ in ("relcl", "acl")]
     clause_ids = {t.i for c in clauses for t in c.subtree} | scheduling_clause_ids(trigger)
     decision_ids = {t.i for c in clauses if _calls_off(c) for t in c.subtree}
-    for i, expression in date_tokens.items():
+    for i, expression in date_tokens.in_sentence(trigger):
         token = trigger.doc[i]
-        if token.sent.start != trigger.sent.start or i in excluded or i in decision_ids:
+        if i in excluded or i in decision_ids:
             continue
         anchor = _date_anchor(token)
         if anchor is not None and anchor.i == trigger.i:
@@ -137,12 +153,18 @@ def _date_anchor(token: Token) -> Token | None:
         if (
             head.pos_ in ("ADP", "NUM")
             or head.ent_type_ in ("DATE", "TIME")
+            or head.lower_ in _TIME_NOUNS  # "at 12:30 local time on Friday"
             or (head.pos_ == "NOUN" and current.dep_ == "compound")
         ):
             current = head
             continue
         return _reported_clause_fix(token, predicate_head(head))
     return None
+
+
+_TIME_NOUNS = frozenset(
+    {"time", "morning", "afternoon", "evening", "night", "noon", "midday", "hours", "gmt", "utc"}
+)
 
 
 def _reported_clause_fix(token: Token, anchor: Token) -> Token:

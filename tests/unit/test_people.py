@@ -1,0 +1,102 @@
+"""One identity per person: folding, titles, canonical ids, aliases, and /follow matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.people import (
+    fold,
+    load_known_people,
+    mentions_person,
+    person_id,
+    person_key,
+    same_person,
+    strip_titles,
+)
+from bot.store.merge import people_key
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Xi", "Xi Jinping", True),
+        ("Kim Jong Un", "Kim Jong-un", True),
+        ("Erdogan", "Erdoğan", True),
+        ("Recep Tayyip Erdoğan", "Erdogan", True),
+        ("Moon Jae-in", "Moon Jae In", True),
+        ("MBS", "Mohammed bin Salman", True),
+        ("Crown Prince Mohammad Bin Salman", "MBS", True),
+        ("Luiz Inácio Lula da Silva", "Lula", True),
+        ("President Macron", "Emmanuel Macron", True),
+        ("Sánchez", "Pedro Sanchez", True),
+        ("Tun Dr Mahathir Mohamad", "Mahathir Mohamad", True),
+        # Not listed anywhere: folded parts decide.
+        ("Aleksandar Vučić", "Vucic", True),
+        ("Tran Dai-Quang", "Tran Dai Quang", True),
+        ("Lee Jae Myung", "Moon Jae-in", False),
+        ("Bill Clinton", "Hillary Clinton", False),
+        ("Donald Trump", "Xi Jinping", False),
+        ("Kim Jong Un", "Kim Jong Il", False),
+    ],
+)
+def test_same_person(a: str, b: str, same: bool) -> None:
+    assert same_person(a, b) is same
+    assert same_person(b, a) is same
+
+
+@pytest.mark.parametrize(
+    ("name", "stripped"),
+    [
+        ("Tun Dr Mahathir Mohamad", "Mahathir Mohamad"),
+        ("Sheikh Tamim bin Hamad Al Thani", "Tamim bin Hamad Al Thani"),
+        ("Sheikh Hasina", "Sheikh Hasina"),  # a family name, not an honorific
+        ("King Sultan Ibrahim Sultan Iskandar", "Sultan Ibrahim Sultan Iskandar"),
+        ("Crown Prince Salman bin Hamad Al Khalifa", "Salman bin Hamad Al Khalifa"),
+        ("TAOISEACH BRIAN Cowen", "Brian Cowen"),
+        ("Pope Francis", "Pope Francis"),
+        ("the emperor of Japan", "the emperor of Japan"),
+    ],
+)
+def test_titles_and_honorifics_are_not_names(name: str, stripped: str) -> None:
+    assert strip_titles(name) == stripped
+
+
+def test_fold() -> None:
+    assert fold("Kim Jong-un") == fold("Kim Jong Un") == "kim jong un"
+    assert fold("Željka Cvijanović") == "zeljka cvijanovic"
+    assert fold("Richard M. Daley") == "richard m daley"
+
+
+def test_canonical_ids_from_patterns() -> None:
+    known = load_known_people(
+        [
+            '{"label": "PERSON", "pattern": "Ana Example", "id": "ana-example"}',
+            '{"label": "PERSON", "pattern": "AE", "id": "ana-example"}',
+            '{"label": "GPE", "pattern": "Examplia", "id": "place"}',
+        ]
+    )
+    assert known.id_of("AE") == known.id_of("Ána Exámple") == "ana-example"
+    assert known.id_of("Example") == "ana-example"  # the one listed person of that name
+    assert known.id_of("Examplia") is None
+    assert person_id("MBS") == person_id("Mohammed bin Salman") == "mohammed-bin-salman"
+    assert person_key("Kim Jong-un") == person_key("Kim Jong Un")
+
+
+def test_store_key_is_one_per_person() -> None:
+    assert people_key(["Kim Jong-un", "Trump"]) == people_key(["Donald Trump", "Kim Jong Un"])
+    assert people_key(["Erdoğan"]) == people_key(["Recep Tayyip Erdogan"])
+
+
+@pytest.mark.parametrize(
+    ("text", "followed", "matches"),
+    [
+        ("Recep Tayyip Erdogan", "Erdoğan", True),
+        ("Mohammed bin Salman", "MBS", True),
+        ("Kim Jong-un", "kim jong un", True),
+        ("G20 summit", "g20", True),
+        ("South Korea", "Korea", True),
+        ("Moon Jae-in", "Lee Jae Myung", False),
+    ],
+)
+def test_follow_matching(text: str, followed: str, matches: bool) -> None:
+    assert mentions_person(text, followed) is matches
