@@ -380,6 +380,6 @@ async def _new_chat_id(services: Services, chat_id: int, error: ChatMigrated) ->
 def _describe(error: NetworkError) -> str:
     """The error and its cause (``TimedOut`` alone does not say which timeout it was)."""
     cause = error.__cause__
-    if cause is None or isinstance(cause, TelegramError):
+    if cause is None or isinstance(cause, TelegramError) or type(cause).__name__ in error.message:
         return error.message
     return f"{error.message} ({type(cause).__name__})"
