@@ -1,9 +1,16 @@
 """Digests: what a chat gets on its schedule, and the at-most-once delivery records.
 
 A delivery is claimed (a ``pending`` row, unique per chat and digest key) and committed
-*before* anything is sent, then marked ``sent``. After a crash a ``pending`` row's fate is
-unknown (the message may or may not have reached Telegram): it is never sent again, so each
-digest reaches a chat at most once.
+*before* anything is sent, then marked ``sent``, ``failed`` or ``unknown``:
+
+* ``failed`` means Telegram provably did not take the message (see ``bot.telegram.delivery``
+  for which errors prove that). The chat is due again at ``next_attempt_at``, which backs off
+  from one minute to half an hour, for as long as the slot is within the grace period
+  (``MISSED_DIGEST_GRACE_HOURS``). A failure Telegram gives for good (blocked, a refused
+  message) has no ``next_attempt_at``.
+* ``unknown`` means a request left the process and no answer came: the message may have
+  reached the chat, so it is never sent again. A ``pending`` row found at start (a crash
+  while sending) becomes ``unknown`` too. Each digest thus reaches a chat at most once.
 """
 
 from __future__ import annotations
@@ -16,9 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.domain.delivery import DeliveryStatus
 from bot.services import chats as chat_service
 from bot.services.chats import ChatInfo
 from bot.services.context import Services
@@ -30,9 +38,16 @@ from bot.store.models import ChatRow, DeliveryRow, DigestItemRow, FollowRow
 
 log = logging.getLogger(__name__)
 
-PENDING, SENT, FAILED, UNKNOWN = "pending", "sent", "failed", "unknown"
 # A digest stays short: at most this many events (then a pointer to /upcoming).
 MAX_DIGEST_EVENTS = 30
+# Renderings a broadcast keeps for chats with identical digests; bounded, since chats with
+# their own follows or marks each render differently.
+MAX_CACHED_RENDERINGS = 1000
+# A failed delivery is tried again after 1, 2, 4 ... minutes (the dispatcher ticks once a
+# minute), never waiting longer than this between two attempts.
+RETRY_FIRST_DELAY = dt.timedelta(minutes=1)
+RETRY_LONGEST_DELAY = dt.timedelta(minutes=30)
+MAX_ERROR_LENGTH = 1000
 
 
 @dataclass(slots=True)
@@ -135,7 +150,7 @@ class DigestBuilder:
             chat=chat,
         )
         result = (messages, {event.id: event.fingerprint for event in shown})
-        if len(self._rendered) < 1000:
+        if len(self._rendered) < MAX_CACHED_RENDERINGS:
             self._rendered[render_key] = result
         return result
 
@@ -153,8 +168,8 @@ def digest_for(services: Services, chat_id: int) -> Digest:
 
 
 def due_chats(services: Services, now: dt.datetime | None = None) -> list[tuple[ChatInfo, Slot]]:
-    """Subscribed chats whose digest slot has come, is within the grace period, and has no
-    delivery record yet."""
+    """Subscribed chats whose digest slot has come and is within the grace period, with no
+    delivery record yet or a failed one whose next attempt has come."""
     now = now or services.now()
     grace = services.config.missed_digest_grace
     candidates: list[tuple[ChatInfo, Slot]] = []
@@ -176,28 +191,76 @@ def due_chats(services: Services, now: dt.datetime | None = None) -> list[tuple[
     with services.session() as session:
         rows = session.execute(
             select(DeliveryRow.chat_id, DeliveryRow.digest_key).where(
-                DeliveryRow.digest_key.in_(keys)
+                DeliveryRow.digest_key.in_(keys), ~_retry_due(now)
             )
         )
         done = {(chat_id, key) for chat_id, key in rows}
     return [(chat, slot) for chat, slot in candidates if (chat.chat_id, slot.key) not in done]
 
 
-def claim(services: Services, chat_id: int, key: str) -> int | None:
-    """Record the intent to deliver (committed before sending); None when already claimed."""
+def _retry_due(now: dt.datetime) -> Any:
+    """The rows that may be claimed again: failed, with a next attempt that has come."""
+    return and_(
+        DeliveryRow.status == DeliveryStatus.FAILED,
+        DeliveryRow.next_attempt_at.is_not(None),
+        DeliveryRow.next_attempt_at <= now,
+    )
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long a delivery that failed ``attempts`` times waits before the next attempt."""
+    return min(RETRY_LONGEST_DELAY, RETRY_FIRST_DELAY * (1 << max(0, min(attempts - 1, 16))))
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The right to send one digest to one chat now.
+
+    ``sent_message_ids``: the parts an earlier attempt delivered before it failed; the
+    attempt goes on from the next part, so no part reaches the chat twice.
+    """
+
+    delivery_id: int
+    attempt: int
+    sent_message_ids: tuple[int, ...] = ()
+
+
+def claim(services: Services, chat_id: int, key: str) -> Claim | None:
+    """Record the intent to deliver (committed before sending): a new ``pending`` row, or a
+    failed row whose next attempt has come. None when the digest is not to be sent (sent,
+    being sent, unknown, failed for good or not yet due again). Safe between processes: the
+    unique key and the conditional update let exactly one of them win."""
+    now = services.now()
+    with services.session(write=True) as session:
+        reclaimed = session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.chat_id == chat_id, DeliveryRow.digest_key == key, _retry_due(now))
+            .values(
+                status=DeliveryStatus.PENDING,
+                attempts=DeliveryRow.attempts + 1,
+                next_attempt_at=None,
+            )
+        )
+        if int(getattr(reclaimed, "rowcount", 0) or 0) == 1:
+            row = session.scalars(
+                select(DeliveryRow).where(
+                    DeliveryRow.chat_id == chat_id, DeliveryRow.digest_key == key
+                )
+            ).one()
+            return Claim(row.id, row.attempts, tuple(row.message_ids or ()))
     try:
         with services.session(write=True) as session:
-            row = DeliveryRow(
+            new = DeliveryRow(
                 chat_id=chat_id,
                 digest_key=key,
-                status=PENDING,
+                status=DeliveryStatus.PENDING,
                 attempts=1,
-                created_at=services.now(),
+                created_at=now,
                 message_ids=[],
             )
-            session.add(row)
+            session.add(new)
             session.flush()
-            return row.id
+            return Claim(new.id, 1)
     except IntegrityError:
         return None
 
@@ -209,8 +272,9 @@ def mark_sent(services: Services, delivery_id: int, digest: Digest, message_ids:
         row = session.get(DeliveryRow, delivery_id)
         if row is None:
             return
-        row.status = SENT
+        row.status = DeliveryStatus.SENT
         row.sent_at = now
+        row.error = None
         row.message_ids = message_ids
         chat_id = row.chat_id  # the chat may have migrated while sending
         session.execute(delete(DigestItemRow).where(DigestItemRow.chat_id == chat_id))
@@ -227,16 +291,39 @@ def mark_sent(services: Services, delivery_id: int, digest: Digest, message_ids:
 
 
 def mark_failed(
-    services: Services, delivery_id: int, error: str, message_ids: list[int] | None = None
+    services: Services,
+    delivery_id: int,
+    error: str,
+    message_ids: Sequence[int] = (),
+    *,
+    retry: bool = False,
 ) -> None:
-    """The digest could not be delivered (the chat blocked the bot, retries ran out)."""
+    """Telegram did not take the digest. ``retry``: try again after a back-off (the
+    dispatcher finds it due while the grace period lasts); otherwise it failed for good
+    (the chat blocked the bot, the message was refused)."""
+    now = services.now()
     with services.session(write=True) as session:
         row = session.get(DeliveryRow, delivery_id)
-        if row is not None:
-            row.status = FAILED
-            row.error = error[:1000]
-            if message_ids:
-                row.message_ids = message_ids
+        if row is None:
+            return
+        row.status = DeliveryStatus.FAILED
+        row.error = error[:MAX_ERROR_LENGTH]
+        row.message_ids = list(message_ids)
+        row.next_attempt_at = now + retry_delay(row.attempts) if retry else None
+
+
+def mark_unknown(
+    services: Services, delivery_id: int, error: str, message_ids: Sequence[int] = ()
+) -> None:
+    """A request left the process and no answer came: never sent again (at most once)."""
+    with services.session(write=True) as session:
+        row = session.get(DeliveryRow, delivery_id)
+        if row is None:
+            return
+        row.status = DeliveryStatus.UNKNOWN
+        row.error = error[:MAX_ERROR_LENGTH]
+        row.message_ids = list(message_ids)
+        row.next_attempt_at = None
 
 
 def resolve_unknown(services: Services) -> int:
@@ -245,13 +332,48 @@ def resolve_unknown(services: Services) -> int:
     with services.session(write=True) as session:
         result = session.execute(
             update(DeliveryRow)
-            .where(DeliveryRow.status == PENDING)
-            .values(status=UNKNOWN, error="interrupted: the bot stopped while sending")
+            .where(DeliveryRow.status == DeliveryStatus.PENDING)
+            .values(
+                status=DeliveryStatus.UNKNOWN,
+                error="interrupted: the bot stopped while sending",
+            )
         )
         count = int(getattr(result, "rowcount", 0) or 0)
     if count:
         log.warning("%d digest deliveries were interrupted by a crash; not resending them", count)
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCounts:
+    """Deliveries by status, for /stats; ``retrying``: failed ones with a next attempt."""
+
+    by_status: dict[DeliveryStatus, int]
+    retrying: int
+
+    def __getitem__(self, status: DeliveryStatus) -> int:
+        return self.by_status.get(status, 0)
+
+
+def delivery_counts(services: Services, now: dt.datetime | None = None) -> DeliveryCounts:
+    """How many deliveries are in each state, and how many failed ones wait for a retry."""
+    now = now or services.now()
+    with services.session() as session:
+        rows = session.execute(
+            select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+        )
+        by_status = {DeliveryStatus(status): int(count) for status, count in rows}
+        retrying = session.scalar(
+            select(func.count())
+            .select_from(DeliveryRow)
+            .where(
+                DeliveryRow.status == DeliveryStatus.FAILED,
+                DeliveryRow.next_attempt_at.is_not(None),
+                # the slot came before the first attempt, so its grace period ends sooner
+                DeliveryRow.created_at > now - services.config.missed_digest_grace,
+            )
+        )
+    return DeliveryCounts(by_status, int(retrying or 0))
 
 
 def last_deliveries(services: Services, limit: int = 5) -> list[str]:

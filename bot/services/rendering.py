@@ -4,6 +4,10 @@ Telegram accepts only a few tags (``b i u s a code pre blockquote``) and needs `
 escaped everywhere else; autoescape does that for every dynamic value. Long digests are split
 at event boundaries, which templates mark with ``{{ cut }}`` (before an event) and
 ``{{ day_cut }}`` (before a day's heading).
+
+The markers are control characters, so control characters are removed from every value a
+template prints (``clean_text``, the environment's ``finalize``): text from articles and feeds
+can neither split a message inside a tag nor carry characters Telegram refuses.
 """
 
 from __future__ import annotations
@@ -28,6 +32,24 @@ MESSAGE_LIMIT = 4096
 EVENT_CUT = "\x1e"
 DAY_CUT = "\x1d"
 _ALLOWED_SCHEMES = ("http", "https", "tg")
+# C0 controls but tab and newline, DEL and C1 controls: never wanted in a message, and the
+# cut markers above are among them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` without control characters (tab and newline stay)."""
+    return _CONTROL.sub("", value)
+
+
+def _finalize(value: Any) -> Any:
+    """Applied by Jinja2 to every printed value: the cut markers pass, text is cleaned
+    (``Markup`` too, e.g. a ``join`` of escaped values)."""
+    if isinstance(value, Markup):
+        return value if value in (EVENT_CUT, DAY_CUT) else Markup(clean_text(str(value)))
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
 
 
 def safe_url(value: object) -> str:
@@ -146,6 +168,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
             undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
         )
         self.env.filters["url"] = safe_url
         self.env.filters["day"] = day_label

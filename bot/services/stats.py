@@ -1,4 +1,5 @@
-"""/stats for admins: subscribers, events, feed health and the last deliveries."""
+"""/stats for admins: subscribers, events, feed health, delivery counts and the last
+deliveries."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from bot.domain.delivery import DeliveryStatus
 from bot.services.context import Services
-from bot.services.digests import last_deliveries
+from bot.services.digests import DeliveryCounts, delivery_counts, last_deliveries
 from bot.services.events import upcoming
 from bot.store.models import ArticleRow, ChatRow, EventRow, FeedRow
 
@@ -22,6 +24,16 @@ class Stats:
     articles: int = 0
     feeds: list[str] = field(default_factory=list)
     deliveries: list[str] = field(default_factory=list)
+    delivered: int = 0
+    failed: int = 0  # not delivered (refused, or retries that ran out of grace)
+    retrying: int = 0  # failed ones that will be tried again
+    unknown: int = 0  # sent without an answer: never resent, so possibly missed
+
+    def count_deliveries(self, counts: DeliveryCounts) -> None:
+        self.delivered = counts[DeliveryStatus.SENT]
+        self.failed = counts[DeliveryStatus.FAILED]
+        self.retrying = counts.retrying
+        self.unknown = counts[DeliveryStatus.UNKNOWN]
 
 
 def feed_lines(services: Services) -> list[str]:
@@ -56,4 +68,5 @@ def collect(services: Services) -> Stats:
     stats.inactive = stats.chats - stats.subscribed
     stats.feeds = feed_lines(services)
     stats.deliveries = last_deliveries(services)
+    stats.count_deliveries(delivery_counts(services))
     return stats

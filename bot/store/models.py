@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -24,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.store.types import UTCDateTime
+from bot.domain.delivery import DeliveryStatus
+from bot.store.types import StrEnumType, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -193,17 +195,29 @@ class DeliveryRow(Base):
     """One digest for one chat: at most one per (chat, digest_key), even across restarts."""
 
     __tablename__ = "digest_deliveries"
-    __table_args__ = (UniqueConstraint("chat_id", "digest_key"),)
+    __table_args__ = (
+        UniqueConstraint("chat_id", "digest_key"),
+        # revision 0002_delivery: only the values of DeliveryStatus
+        CheckConstraint(
+            "status IN ({})".format(", ".join(f"'{s.value}'" for s in DeliveryStatus)),
+            name="status",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk())
     digest_key: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        StrEnumType(DeliveryStatus), default=DeliveryStatus.PENDING, index=True
+    )
     message_ids: Mapped[list[int]] = mapped_column(default=list)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+    # --- revision 0002_delivery: a failed delivery is retried at this moment (while the
+    # grace period lasts); NULL when it is not to be retried.
+    next_attempt_at: Mapped[dt.datetime | None]
 
 
 class DigestItemRow(Base):

@@ -26,7 +26,6 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.errors import SummitBotError
-from bot.services import chats as chat_service
 from bot.services import digests as digest_service
 from bot.services.clock import Clock, clock_from_setting
 from bot.services.context import ServiceConfig, Services
@@ -39,7 +38,7 @@ from bot.telegram import keyboards
 from bot.telegram.commands import COMMANDS
 from bot.telegram.common import BotState, Context
 from bot.telegram.common import state as state_of
-from bot.telegram.delivery import Deliverer
+from bot.telegram.delivery import Deliverer, handle_chat_error
 from bot.telegram.handlers import admin, basic, events, follows, membership, subscription
 from bot.telegram.handlers import settings as prefs
 from bot.telegram.scheduler import DigestDispatcher
@@ -171,15 +170,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, SummitBotError):
         log.info("chat %s: %s", chat_id, error)
         text = f"⚠️ {_escape(str(error))}"
-    elif isinstance(error, ChatMigrated) and chat_id is not None:
-        await asyncio.to_thread(
-            chat_service.migrate_chat, state_of(context).services, chat_id, error.new_chat_id
-        )
-        return
-    elif isinstance(error, Forbidden) and chat_id is not None:
-        log.warning("chat %s: forbidden (%s); deactivating it", chat_id, error.message)
-        services = state_of(context).services
-        await asyncio.to_thread(chat_service.deactivate, services, chat_id, error.message)
+    elif isinstance(error, ChatMigrated | Forbidden) and chat_id is not None:
+        await handle_chat_error(state_of(context).services, chat_id, error)
         return
     else:
         log.error(

@@ -3,14 +3,27 @@
 Limits: about 30 messages/s overall (the ``Pacer`` spaces sends evenly, a little under the
 limit, so no one-second window ever holds more than 30), 1 message/s in one chat and 20/min in
 one group (parts of one digest are spaced accordingly; other traffic goes through PTB's
-``AIORateLimiter``). A ``RetryAfter`` pauses every send for the time Telegram asks, then the
-message is retried; ``Forbidden`` deactivates the chat; ``ChatMigrated`` moves the chat to its
-new id and retries there; network errors, time-outs and 5xx are retried with exponential
-backoff. Every failure is logged with the chat id (never the token).
+``AIORateLimiter``). Every failure is logged with the chat id (never the token).
 
-At most once: each (chat, digest key) is claimed in the database (``pending``, unique key)
-right before its first message is sent and marked ``sent`` afterwards; see
-``bot.services.digests``.
+**At most once.** Each (chat, digest key) is claimed in the database (``pending``, unique key)
+right before its first message is sent; see ``bot.services.digests``. What happens to a send
+that does not succeed depends on whether the request can have reached Telegram:
+
+* *Provably not taken*: the connection could not be made (``httpx.ConnectError``,
+  ``ConnectTimeout``, ``PoolTimeout``: no byte of the request left), or Telegram answered with
+  an error status: ``RetryAfter`` (429), or a 5xx answer. These are retried here, with
+  back-off (``RetryAfter``: after the wait Telegram asks for, pausing every send). When the
+  retries run out the delivery is ``failed`` and the dispatcher tries it again at a later tick
+  while the grace period lasts (``bot.services.digests.retry_delay``).
+* *Refused for good*: ``BadRequest`` (the message), ``Forbidden`` (the chat is deactivated;
+  a 401 means the token), anything else Telegram answers. Not retried.
+* *Unknown*: the request was sent and no answer came: a read or write timeout, a connection
+  dropped mid-request or mid-response, an unexpected error in the HTTP client. Telegram may
+  have posted the message, so it is **never sent again**: the delivery is marked ``unknown``,
+  counted and shown in ``/stats``. A chat may miss that digest; it never gets it twice.
+
+``ChatMigrated`` moves the chat to its new id and retries there (the group refused the
+message, so nothing was posted).
 """
 
 from __future__ import annotations
@@ -22,7 +35,9 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
+import httpx
 from telegram import Bot, LinkPreviewOptions, Message
 from telegram.error import (
     BadRequest,
@@ -47,8 +62,20 @@ log = logging.getLogger(__name__)
 OVERALL_RATE = 29.5  # messages per second, a little under Telegram's 30
 PRIVATE_GAP = 1.0  # seconds between two messages to one private chat
 GROUP_GAP = 3.0  # seconds between two messages to one group (20 per minute)
-MAX_RETRIES = 5
+# Retries of a send Telegram provably did not take (connect errors, 5xx), within one tick;
+# after them the dispatcher retries the delivery at a later tick.
+MAX_RETRIES = 3
 MAX_BACKOFF = 30.0
+# RetryAfter answers waited out for one message before it counts as failed (and is retried
+# at a later tick): Telegram's flood control normally ends after one or two.
+MAX_FLOOD_WAITS = 12
+# Errors in the HTTP client that prove no byte of the request left the process.
+_NOT_SENT_CAUSES: tuple[type[BaseException], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -82,14 +109,29 @@ class Pacer:
         self._next = max(self._next, self._monotonic() + seconds)
 
 
-class DeliveryError(Exception):
-    """A message could not be delivered; ``deactivated`` when the chat was switched off."""
+class DeliveryOutcome(StrEnum):
+    """What became of one chat's digest in a broadcast."""
 
-    def __init__(self, chat_id: int, reason: str, *, deactivated: bool = False) -> None:
+    SENT = "sent"
+    SKIPPED = "skipped"  # not to be sent now: delivered before, by another process, unknown
+    FAILED = "failed"  # Telegram did not take it; retried at a later tick within the grace
+    REFUSED = "refused"  # Telegram refused it for good (the message, the token)
+    DEACTIVATED = "deactivated"  # the chat blocked the bot or removed it
+    UNKNOWN = "unknown"  # sent, but no answer came: never sent again
+
+
+class DeliveryError(Exception):
+    """A message was not delivered; ``outcome`` says whether it may be tried again."""
+
+    def __init__(self, chat_id: int, reason: str, outcome: DeliveryOutcome) -> None:
         super().__init__(f"chat {chat_id}: {reason}")
         self.chat_id = chat_id
         self.reason = reason
-        self.deactivated = deactivated
+        self.outcome = outcome
+
+    @property
+    def deactivated(self) -> bool:
+        return self.outcome is DeliveryOutcome.DEACTIVATED
 
 
 def _is_unauthorized(error: Forbidden) -> bool:
@@ -97,14 +139,58 @@ def _is_unauthorized(error: Forbidden) -> bool:
     return "unauthorized" in error.message.lower()
 
 
+def may_have_reached_telegram(error: NetworkError) -> bool:
+    """False only when the error proves Telegram did not take the request: the connection
+    was never made, or Telegram (or its proxy) answered with an error status. PTB raises an
+    answered status as a ``NetworkError`` with no cause (or a JSON parsing error as cause);
+    client-side failures carry the ``httpx`` error as cause."""
+    cause = error.__cause__
+    if isinstance(cause, _NOT_SENT_CAUSES):
+        return False
+    if isinstance(error, TimedOut):  # a read/write timeout: the request may have arrived
+        return True
+    return not (cause is None or isinstance(cause, TelegramError))
+
+
+async def handle_chat_error(
+    services: Services, chat_id: int, error: ChatMigrated | Forbidden
+) -> int | None:
+    """What a chat's own error means for its record, in one place for replies and digests:
+    ``ChatMigrated`` moves the chat to its new id (returned); ``Forbidden`` (the bot was
+    blocked or removed) deactivates it, except a 401, which is the token's fault."""
+    if isinstance(error, ChatMigrated):
+        new_id = int(error.new_chat_id)
+        log.info("chat %s migrated to %s; moving its subscription", chat_id, new_id)
+        await asyncio.to_thread(chat_service.migrate_chat, services, chat_id, new_id)
+        return new_id
+    if _is_unauthorized(error):
+        log.error("chat %s: the bot token was refused (401)", chat_id)
+        return None
+    log.warning("chat %s: forbidden (%s); deactivating it", chat_id, error.message)
+    await asyncio.to_thread(chat_service.deactivate, services, chat_id, error.message)
+    return None
+
+
 @dataclass(slots=True)
 class BroadcastReport:
     sent: int = 0
     skipped: int = 0  # already claimed (delivered before, or by another process)
-    failed: int = 0
+    failed: int = 0  # every delivery that did not go out (including the two below)
     deactivated: int = 0
+    unknown: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+
+    def count(self, chat_id: int, outcome: DeliveryOutcome) -> None:
+        if outcome is DeliveryOutcome.SENT:
+            self.sent += 1
+        elif outcome is DeliveryOutcome.SKIPPED:
+            self.skipped += 1
+        else:
+            self.failed += 1
+            self.deactivated += outcome is DeliveryOutcome.DEACTIVATED
+            self.unknown += outcome is DeliveryOutcome.UNKNOWN
+            self.failures.append(f"{chat_id}: {outcome}")
 
 
 class Deliverer:
@@ -136,8 +222,10 @@ class Deliverer:
         self, chat_id: int, text: str, *, paced: bool = True
     ) -> tuple[int, Message]:
         """Send one message; returns the chat id it went to (it changes when a group migrated)
-        and the message. Raises DeliveryError when it cannot be delivered."""
+        and the message. Raises DeliveryError when it was not delivered (see the module's
+        docstring for which errors are retried here)."""
         attempt = 0
+        flood_waits = 0
         while True:
             if paced:
                 await self.pacer.wait()
@@ -150,69 +238,97 @@ class Deliverer:
                 delay = _seconds(exc)
                 log.warning("chat %s: flood control, retrying in %.1f s", chat_id, delay)
                 self.pacer.pause(delay)
-                attempt += 1
-                if attempt > self.max_retries * 4:
-                    raise DeliveryError(chat_id, "flood control did not end") from exc
+                flood_waits += 1
+                if flood_waits > MAX_FLOOD_WAITS:
+                    raise DeliveryError(
+                        chat_id, "flood control did not end", DeliveryOutcome.FAILED
+                    ) from exc
                 if not paced:
                     await self.sleep(delay)
             except ChatMigrated as exc:
-                new_id = exc.new_chat_id
-                log.info("chat %s migrated to %s; moving its subscription", chat_id, new_id)
-                await asyncio.to_thread(chat_service.migrate_chat, self.services, chat_id, new_id)
-                chat_id = new_id
+                chat_id = await _new_chat_id(self.services, chat_id, exc)
             except Forbidden as exc:
+                await handle_chat_error(self.services, chat_id, exc)
                 if _is_unauthorized(exc):
-                    log.error("chat %s: the bot token was refused (401)", chat_id)
-                    raise DeliveryError(chat_id, "the bot token was refused") from exc
-                log.warning("chat %s: forbidden (%s); deactivating it", chat_id, exc.message)
-                await asyncio.to_thread(
-                    chat_service.deactivate, self.services, chat_id, exc.message
-                )
-                raise DeliveryError(chat_id, exc.message, deactivated=True) from exc
+                    raise DeliveryError(
+                        chat_id, "the bot token was refused", DeliveryOutcome.REFUSED
+                    ) from exc
+                raise DeliveryError(chat_id, exc.message, DeliveryOutcome.DEACTIVATED) from exc
             except BadRequest as exc:  # a subclass of NetworkError: retrying will not help
                 log.error("chat %s: Telegram refused the message: %s", chat_id, exc.message)
-                raise DeliveryError(chat_id, exc.message) from exc
-            except (TimedOut, NetworkError) as exc:  # includes 5xx answers
+                raise DeliveryError(chat_id, exc.message, DeliveryOutcome.REFUSED) from exc
+            except NetworkError as exc:  # TimedOut included
+                if may_have_reached_telegram(exc):
+                    log.error(
+                        "chat %s: no answer to a sent request (%s); not resending it",
+                        chat_id,
+                        _describe(exc),
+                    )
+                    raise DeliveryError(
+                        chat_id, f"no answer: {_describe(exc)}", DeliveryOutcome.UNKNOWN
+                    ) from exc
                 attempt += 1
                 if attempt > self.max_retries:
-                    log.error("chat %s: giving up after %d attempts: %s", chat_id, attempt, exc)
-                    raise DeliveryError(chat_id, f"network: {exc.message}") from exc
+                    log.warning(
+                        "chat %s: not sent after %d attempts (%s); retrying later",
+                        chat_id,
+                        attempt,
+                        _describe(exc),
+                    )
+                    raise DeliveryError(
+                        chat_id, f"not sent: {_describe(exc)}", DeliveryOutcome.FAILED
+                    ) from exc
                 delay = min(MAX_BACKOFF, 2.0 ** (attempt - 1))
                 log.warning(
-                    "chat %s: %s (attempt %d), retrying in %.0f s", chat_id, exc, attempt, delay
+                    "chat %s: not sent (%s, attempt %d), retrying in %.0f s",
+                    chat_id,
+                    _describe(exc),
+                    attempt,
+                    delay,
                 )
                 await self.sleep(delay)
             except TelegramError as exc:
                 log.error("chat %s: Telegram error: %s", chat_id, exc)
-                raise DeliveryError(chat_id, str(exc)) from exc
+                raise DeliveryError(chat_id, str(exc), DeliveryOutcome.REFUSED) from exc
 
-    async def deliver(self, chat: ChatInfo, digest: Digest, key: str) -> str:
-        """Deliver one scheduled digest at most once; returns sent/skipped/failed/deactivated."""
-        delivery_id = await asyncio.to_thread(
-            digest_service.claim, self.services, chat.chat_id, key
-        )
-        if delivery_id is None:
-            return "skipped"
+    async def deliver(self, chat: ChatInfo, digest: Digest, key: str) -> DeliveryOutcome:
+        """Deliver one scheduled digest at most once (a retry goes on from the first part
+        not delivered yet)."""
+        claim = await asyncio.to_thread(digest_service.claim, self.services, chat.chat_id, key)
+        if claim is None:
+            return DeliveryOutcome.SKIPPED
         chat_id = chat.chat_id
-        message_ids: list[int] = []
+        message_ids = list(claim.sent_message_ids)
         gap = GROUP_GAP if chat.chat_id < 0 else PRIVATE_GAP
         try:
-            for index, text in enumerate(digest.messages):
-                if index:
+            for index in range(len(message_ids), len(digest.messages)):
+                if index > len(claim.sent_message_ids):
                     await self.sleep(gap)
                 # The first part's slot was taken before the claim, so the claim and the
                 # request follow each other closely.
-                chat_id, message = await self.send_text(chat_id, text, paced=index > 0)
+                chat_id, message = await self.send_text(
+                    chat_id, digest.messages[index], paced=index > len(claim.sent_message_ids)
+                )
                 message_ids.append(message.message_id)
         except DeliveryError as exc:
-            await asyncio.to_thread(
-                digest_service.mark_failed, self.services, delivery_id, exc.reason, message_ids
-            )
-            return "deactivated" if exc.deactivated else "failed"
+            await asyncio.to_thread(self._record_failure, claim.delivery_id, exc, message_ids)
+            return exc.outcome
         await asyncio.to_thread(
-            digest_service.mark_sent, self.services, delivery_id, digest, message_ids
+            digest_service.mark_sent, self.services, claim.delivery_id, digest, message_ids
         )
-        return "sent"
+        return DeliveryOutcome.SENT
+
+    def _record_failure(self, delivery_id: int, error: DeliveryError, sent: list[int]) -> None:
+        if error.outcome is DeliveryOutcome.UNKNOWN:
+            digest_service.mark_unknown(self.services, delivery_id, error.reason, sent)
+        else:
+            digest_service.mark_failed(
+                self.services,
+                delivery_id,
+                error.reason,
+                sent,
+                retry=error.outcome is DeliveryOutcome.FAILED,
+            )
 
     async def broadcast(self, due: Sequence[tuple[ChatInfo, Slot]]) -> BroadcastReport:
         """Deliver each chat's due digest, ``workers`` chats at a time, paced overall."""
@@ -237,15 +353,8 @@ class Deliverer:
                     outcome = await self.deliver(chat, digest, slot.key)
                 except Exception:  # one chat's bug must not stop the others
                     log.exception("chat %s: digest %s failed", chat.chat_id, slot.key)
-                    outcome = "failed"
-                if outcome == "sent":
-                    report.sent += 1
-                elif outcome == "skipped":
-                    report.skipped += 1
-                else:
-                    report.failed += 1
-                    report.deactivated += outcome == "deactivated"
-                    report.failures.append(f"{chat.chat_id}: {outcome}")
+                    outcome = DeliveryOutcome.REFUSED
+                report.count(chat.chat_id, outcome)
 
         await asyncio.gather(*(worker() for _ in range(max(1, min(self.workers, len(due))))))
         report.seconds = time.monotonic() - started
@@ -260,3 +369,17 @@ def _seconds(error: RetryAfter) -> float:
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return float(value)
+
+
+async def _new_chat_id(services: Services, chat_id: int, error: ChatMigrated) -> int:
+    new_id = await handle_chat_error(services, chat_id, error)
+    assert new_id is not None  # a migration always names the new chat
+    return new_id
+
+
+def _describe(error: NetworkError) -> str:
+    """The error and its cause (``TimedOut`` alone does not say which timeout it was)."""
+    cause = error.__cause__
+    if cause is None or isinstance(cause, TelegramError) or type(cause).__name__ in error.message:
+        return error.message
+    return f"{error.message} ({type(cause).__name__})"

@@ -9,6 +9,8 @@ Why one minutely dispatcher rather than one ``run_daily`` job per chat:
   APScheduler's wall-clock triggers cannot follow;
 * a digest missed while the bot was down is just a slot that is due and less than
   ``MISSED_DIGEST_GRACE_HOURS`` late: the first tick at start sends it, once;
+* a delivery that failed (Telegram provably did not take it) is due again at its
+  ``next_attempt_at``, with back-off, until it is sent or the grace period ends;
 * 10,000 chats are one query, not 10,000 APScheduler jobs.
 
 Ticks are aligned to the start of each minute of the bot's clock. A broadcast runs as one
@@ -61,11 +63,13 @@ class DigestDispatcher:
                 log.exception("the digest broadcast failed")
                 return
             log.info(
-                "digests: %d sent, %d already sent, %d failed (%d chats deactivated) in %.1f s",
+                "digests: %d sent, %d skipped, %d not delivered (%d chats deactivated, "
+                "%d unknown: not resent) in %.1f s",
                 report.sent,
                 report.skipped,
                 report.failed,
                 report.deactivated,
+                report.unknown,
                 report.seconds,
             )
 

@@ -13,11 +13,19 @@ import random
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 
 from tests.fakes.bot_api import Call, FakeBotAPI, Limits, SentMessage
-from tests.fakes.bot_process import BOT_NOW, BotHarness, chat_subscribed, subscribe_chats
+from tests.fakes.bot_process import (
+    ADMIN_ID,
+    BOT_NOW,
+    BotHarness,
+    chat_subscribed,
+    deliveries,
+    subscribe_chats,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -212,18 +220,26 @@ def test_sigkill_mid_broadcast_then_restart_delivers_exactly_once(
 
 
 def test_sigkill_at_a_random_moment_never_duplicates(harness: BotHarness, api: FakeBotAPI) -> None:
-    """A crash at any moment: no chat ever gets the digest twice. A chat whose delivery was
-    claimed but whose request had not reached Telegram when the bot died cannot be told
-    from one whose message arrived, so it is not resent (at most once): such chats must be
-    the bot's ``unknown`` deliveries, one or two at most (the sends in flight)."""
+    """A crash at a random moment of the broadcast: no chat ever gets the digest twice, some
+    chats had it before the kill and the restarted bot reaches the rest. A chat whose
+    delivery was claimed but whose request had not reached Telegram when the bot died
+    cannot be told from one whose message arrived, so it is not resent (at most once): such
+    chats must be the bot's ``unknown`` deliveries, one or two at most (the sends in
+    flight)."""
     chats = list(range(61_001, 61_501))
     subscribe_chats(harness.database_url, chats)
     api.set_limits(Limits())
-    delay = random.uniform(4.0, 12.0)
-    print(f"killing {delay:.2f}s after the bot polls")
     harness.start(BOT_NOW=DUE_AT_START)
+    # 500 chats take about 17 s at 29.5 messages/s: the kill lands inside the broadcast.
+    api.wait_for_message(lambda m: m.chat_id in chats and _is_digest(m), timeout=60)
+    delay = random.uniform(0.2, 10.0)
+    print(f"killing {delay:.2f}s after the first digest")
     time.sleep(delay)
     harness.processes[-1].kill()
+    time.sleep(0.5)  # answers to requests already in the fake
+    before = {m.chat_id for m in api.sent() if _is_digest(m)}
+    assert 0 < len(before) < len(chats), f"the kill missed the broadcast ({len(before)} sent)"
+
     harness.start(BOT_NOW=DUE_AT_START)
     _wait(
         lambda: len({m.chat_id for m in api.sent() if _is_digest(m)}) >= len(chats) - 2,
@@ -234,12 +250,84 @@ def test_sigkill_at_a_random_moment_never_duplicates(harness: BotHarness, api: F
     time.sleep(3)  # the last sends, and any duplicate
     copies = Counter(m.chat_id for m in api.sent() if _is_digest(m))
     assert max(copies.values()) == 1, [c for c, n in copies.items() if n > 1][:10]
+    after = set(copies) - before
+    assert after, "the restarted bot sent nothing"
     missing = set(chats) - set(copies)
     unknown = _deliveries(harness.database_url, "unknown")
-    print(f"{len(copies)} chats reached once, {len(missing)} not reached, unknown: {unknown}")
+    print(
+        f"{len(before)} chats reached before the kill, {len(after)} after, "
+        f"{len(missing)} not reached, unknown: {unknown}"
+    )
+    assert before | after | missing == set(chats)
     assert missing <= unknown, (missing, unknown)
     assert len(missing) <= 2, missing
     assert api.stats.limit_429s == 0
+
+
+@pytest.mark.parametrize("fault", ["answer held back past the timeout", "connection dropped"])
+def test_no_answer_after_telegram_took_the_digest_is_unknown_and_never_resent(
+    harness: BotHarness, api: FakeBotAPI, converse: Callable[..., str], fault: str
+) -> None:
+    """Telegram posts the digest but the bot hears nothing back (its read timeout is 5 s):
+    the chat has its copy, the row says ``unknown``, and neither this bot nor a restarted
+    one sends it again. /stats counts it."""
+    chat, other = 5601, 5602
+    subscribe_chats(harness.database_url, [chat, other])
+    if fault == "connection dropped":
+        api.faults.drop_answer("sendMessage", chat_id=chat)
+    else:
+        api.faults.hold_answer("sendMessage", 7.0, chat_id=chat)
+    harness.start(BOT_NOW=DUE_AT_START)
+    api.wait_for_message(lambda m: m.chat_id == other and _is_digest(m), timeout=60)
+    api.wait_for_message(lambda m: m.chat_id == chat and _is_digest(m), timeout=60)
+    expected = {chat: ("unknown", 1), other: ("sent", 1)}
+    _wait(
+        lambda: deliveries(harness.database_url) == expected,
+        30,
+        "the deliveries to be marked unknown and sent",
+        harness,
+    )
+    time.sleep(2)
+    assert len(_sends_to(api, chat)) == 1, "a digest Telegram may have was sent again"
+
+    # A restart in the same minute: the digest is still due by the clock, but not resent.
+    harness.processes[-1].stop()
+    harness.start(BOT_NOW=DUE_AT_START)
+    stats = converse(ADMIN_ID, "/stats", timeout=20)
+    assert re.search(r"1 sent · 0 failed \(0 to retry\) · 1 unknown", stats), stats
+    assert len(_sends_to(api, chat)) == 1
+    assert [len(_digests(api, c)) for c in (chat, other)] == [1, 1]
+
+
+def test_a_502_storm_then_recovery_delivers_each_digest_once(
+    harness: BotHarness, api: FakeBotAPI
+) -> None:
+    """Every send is answered 502 for 20 s: the bot's retries within the broadcast run out,
+    the deliveries are ``failed`` with a next attempt, and a later tick (within the grace
+    period) delivers every chat's digest exactly once."""
+    chats = list(range(5701, 5711))
+    subscribe_chats(harness.database_url, chats)
+    api.faults.storm("sendMessage", seconds=20)
+    started = time.monotonic()
+    harness.start(BOT_NOW=DUE_AT_START)
+    _wait(
+        lambda: {c for c, (status, _) in deliveries(harness.database_url).items()
+                 if status == "failed"} == set(chats),
+        60,
+        "every delivery to fail during the storm",
+        harness,
+    )  # fmt: skip
+    assert api.sent() == [] and api.faults.storm_errors >= len(chats)
+    # The first retry comes a minute after the failure, at a minute tick: about 90 s.
+    api.wait_for_messages(lambda m: m.chat_id in chats and _is_digest(m), len(chats), timeout=180)
+    time.sleep(3)  # any duplicate
+    copies = Counter(m.chat_id for m in api.sent() if _is_digest(m))
+    assert copies == Counter(dict.fromkeys(chats, 1)), copies
+    rows = deliveries(harness.database_url)
+    assert all(rows[c][0] == "sent" and rows[c][1] >= 2 for c in chats), rows
+    elapsed = time.monotonic() - started
+    print(f"{api.faults.storm_errors} × 502, then every chat had its digest after {elapsed:.0f}s")
+    assert harness.processes[-1].running
 
 
 def _deliveries(database_url: str, status: str) -> set[int]:

@@ -11,6 +11,10 @@ test can block a chat, migrate a group, inject a 429 once, set chat member statu
 Telegram's flood limits (30 messages/s overall, about 1/s per chat with short bursts, 20/min per
 group), counting the 429s it answered.
 
+Faults of the network between the bot and Telegram (``Faults``): an answer held back after the
+message was posted (the client times out although Telegram has the message), a connection
+closed instead of an answer, and storms of 5xx answers for a while or at random.
+
 In-process use (pytest)::
 
     with FakeBotAPI(token) as api:
@@ -31,11 +35,14 @@ import html
 import itertools
 import json
 import math
+import random
 import re
+import socket
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -107,6 +114,8 @@ _ALLOWED_TAGS = frozenset(
 )
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
 MAX_MESSAGE_LENGTH = 4096
+# ``handle`` returns this status to close the connection without an answer.
+DROP_CONNECTION = 0
 MAX_CAPTION_LENGTH = 1024
 
 
@@ -243,6 +252,97 @@ class _Failure:
     error: ApiError
     times: int
     penalty: float  # seconds during which further requests in the same scope get 429
+
+
+@dataclass(slots=True)
+class _AnswerFault:
+    """After ``method`` was handled (a message posted), hold the answer back ``delay``
+    seconds, then send it, or close the connection without one (``drop``)."""
+
+    method: str
+    chat_id: int | None
+    delay: float
+    drop: bool
+    times: float  # math.inf: every call (at ``rate``)
+    rate: float = 1.0
+
+
+@dataclass(slots=True)
+class _Storm:
+    """Answer ``method`` with ``error`` (nothing posted) until ``until``, or at random with
+    probability ``rate``."""
+
+    method: str
+    error: ApiError
+    until: float = math.inf
+    rate: float = 1.0
+
+
+class Faults:
+    """The network faults of one fake server. Thread-safe (runs under the server's lock)."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._random = random.Random(seed)
+        self._answers: list[_AnswerFault] = []
+        self._storms: list[_Storm] = []
+        self.delayed_answers = 0  # answers held back past a client timeout (or meant to be)
+        self.dropped_answers = 0
+        self.storm_errors = 0
+
+    def hold_answer(
+        self, method: str, seconds: float, *, chat_id: int | None = None, times: int = 1
+    ) -> None:
+        self._answers.append(_AnswerFault(method.lower(), chat_id, seconds, False, times))
+
+    def hold_answers(self, method: str, seconds: float, *, rate: float) -> None:
+        """From now on, hold back the answer of a random ``rate`` of the calls."""
+        self._answers.append(_AnswerFault(method.lower(), None, seconds, False, math.inf, rate))
+
+    def drop_answer(self, method: str, *, chat_id: int | None = None, times: int = 1) -> None:
+        self._answers.append(_AnswerFault(method.lower(), chat_id, 0.0, True, times))
+
+    def storm(
+        self,
+        method: str,
+        seconds: float = math.inf,
+        *,
+        rate: float = 1.0,
+        code: int = 502,
+        description: str = "Bad Gateway",
+    ) -> None:
+        self._storms.append(
+            _Storm(method.lower(), ApiError(code, description), time.monotonic() + seconds, rate)
+        )
+
+    def calm(self) -> None:
+        """End every storm and answer fault."""
+        self._answers.clear()
+        self._storms.clear()
+
+    def storm_error(self, method: str, now: float) -> ApiError | None:
+        """The 5xx to answer instead of handling the call, if a storm is on."""
+        for storm in self._storms:
+            hit = storm.rate >= 1.0 or self._random.random() < storm.rate
+            if storm.method == method and now < storm.until and hit:
+                self.storm_errors += 1
+                return storm.error
+        return None
+
+    def answer_fault(self, method: str, chat_id: int | None) -> _AnswerFault | None:
+        """The fault for the answer of a handled call (counted down), if any."""
+        for fault in self._answers:
+            if fault.method == method and fault.chat_id in (None, chat_id):
+                if fault.rate < 1.0 and self._random.random() >= fault.rate:
+                    continue
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._answers.remove(fault)
+                if fault.drop:
+                    self.dropped_answers += 1
+                else:
+                    self.delayed_answers += 1
+                return fault
+        return None
 
 
 @dataclass(slots=True)
@@ -459,6 +559,7 @@ class FakeBotAPI:
         self._menu_buttons: dict[int | None, dict[str, Any]] = {}
         self._webhook: dict[str, Any] = {}
         self._hooks: list[tuple[str, Callable[[dict[str, Any]], None]]] = []
+        self.faults = Faults()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._webhook_thread: threading.Thread | None = None
@@ -821,20 +922,41 @@ class FakeBotAPI:
                 "sends_ok": self.stats.sends_ok,
                 "calls": len(self._calls),
                 "chats_reached": len({message.chat_id for message in self._sent}),
+                "max_copies": max(
+                    Counter((message.chat_id, message.text) for message in self._sent).values(),
+                    default=0,
+                ),
                 "limits": self.limits is not None,
+                "delayed_answers": self.faults.delayed_answers,
+                "dropped_answers": self.faults.dropped_answers,
+                "storm_errors": self.faults.storm_errors,
             }
 
     def control(self, action: str, query: str) -> dict[str, Any]:
         """Out-of-band control when the fake runs in another process (``/_fake/<action>``):
-        ``stats``; ``limits?on=1`` or ``limits?on=0``; ``clear`` (forget calls, counters)."""
+        ``stats``; ``limits?on=1`` or ``limits?on=0``; ``clear`` (forget calls, counters);
+        ``faults?hold=0.1&seconds=6&errors=0.05`` (hold back the answers of 10% of the sends
+        for 6 s after posting them, answer 5% with 502) or ``faults`` (no faults)."""
         options = dict(parse_qsl(query))
         if action == "limits":
             self.set_limits(Limits() if options.get("on", "1") not in ("0", "false") else None)
+        elif action == "faults":
+            with self._cond:
+                self.faults.calm()
+                if float(options.get("hold", 0)) > 0:
+                    self.faults.hold_answers(
+                        "sendMessage",
+                        float(options.get("seconds", 6)),
+                        rate=float(options["hold"]),
+                    )
+                if float(options.get("errors", 0)) > 0:
+                    self.faults.storm("sendMessage", rate=float(options["errors"]))
         elif action == "clear":
             with self._cond:
                 self._calls.clear()
                 self._sent.clear()
                 self.stats = Stats()
+                self.faults = Faults()
         elif action != "stats":
             return {"ok": False, "description": f"unknown control action {action!r}"}
         return {"ok": True, "result": self.snapshot()}
@@ -862,13 +984,27 @@ class FakeBotAPI:
                 hooks = [hook for name, hook in self._hooks if name == method.lower()]
             for hook in hooks:
                 hook(params)
+            with self._cond:
+                stormed = self.faults.storm_error(method.lower(), arrived)
+            if stormed is not None:
+                raise stormed
             result = handler[1](self, params, files)
             status, body = 200, {"ok": True, "result": result}
         except ApiError as exc:
             status, body = exc.code, exc.payload()
         with self._cond:
             call.status, call.response = status, body
+            # Answer faults hit calls that were carried out (Telegram has the message).
+            fault = (
+                self.faults.answer_fault(method.lower(), _chat_key(params.get("chat_id")))
+                if status == 200
+                else None
+            )
             self._cond.notify_all()
+        if fault is not None and fault.drop:
+            return DROP_CONNECTION, body
+        if fault is not None:
+            time.sleep(fault.delay)  # this server thread only; the message is already posted
         return status, body
 
     def _next_message_id(self, chat_id: int) -> int:
@@ -1277,6 +1413,15 @@ class FakeBotAPI:
         ]
 
 
+def _chat_key(value: Any) -> int | None:
+    """A ``chat_id`` parameter as the int faults are keyed by (None for anything else)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
 def _int(value: Any, default: int) -> int:
     if isinstance(value, bool):
         return int(value)
@@ -1369,6 +1514,11 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
             params.setdefault(key, _decode_value(key, value))
         status, answer = self.api.handle(match.group(1), match.group(2), params, files)
+        if status == DROP_CONNECTION:  # a connection lost before the answer
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._reply(status, answer)
 
     def _reply(self, status: int, body: dict[str, Any]) -> None:

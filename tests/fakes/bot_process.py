@@ -185,6 +185,7 @@ __all__ = [
     "BotProcess",
     "bot_env",
     "copy_sqlite",
+    "deliveries",
     "run_cli",
 ]
 
@@ -235,3 +236,17 @@ def chat_subscribed(database_url: str, chat_id: int) -> bool | None:
     finally:
         engine.dispose()
     return None if row is None else bool(row[0])
+
+
+def deliveries(database_url: str) -> dict[int, tuple[str, int]]:
+    """Each chat's digest delivery rows as (status, attempts), read from the bot's database
+    (the tests here send one digest key per chat)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT chat_id, status, attempts FROM digest_deliveries"))
+            return {int(chat): (str(status), int(attempts)) for chat, status, attempts in rows}
+    finally:
+        engine.dispose()

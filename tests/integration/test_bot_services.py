@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.domain.delivery import DeliveryStatus
 from bot.services import chats, digests, follows, meetings, overview, stats
 from bot.services.calendar import ics_bytes
 from bot.services.clock import FixedClock
@@ -211,8 +212,8 @@ def test_due_claim_and_at_most_once(services: Services, calendar: dict[str, int]
     assert digests.due_chats(services) == []
     assert digests.resolve_unknown(services) == 1
     with services.session() as session:
-        row = session.get(DeliveryRow, first)
-        assert row is not None and row.status == digests.UNKNOWN
+        row = session.get(DeliveryRow, first.delivery_id)
+        assert row is not None and row.status == DeliveryStatus.UNKNOWN
     # More than the grace period late: not sent.
     services.clock.set(dt.datetime(2025, 10, 27, 12, 0, tzinfo=UTC))
     assert digests.due_chats(services) == []
@@ -227,7 +228,7 @@ def test_new_and_changed_marks(services: Services, calendar: dict[str, int]) -> 
     assert "Mon 27 Oct 2025 – Mon 10 Nov 2025" in text
     delivery = digests.claim(services, 1, "daily:2025-10-27")
     assert delivery is not None
-    digests.mark_sent(services, delivery, first, [1])
+    digests.mark_sent(services, delivery.delivery_id, first, [1])
     # The Lee meeting moves to a new place; a new meeting appears.
     with services.session(write=True) as session:
         row = session.get(EventRow, calendar["lee"])

@@ -13,6 +13,7 @@ from bot.telegram.common import (
     args_of,
     call,
     reply,
+    reply_all,
     require_bot_admin,
     services,
     state,
@@ -38,23 +39,23 @@ async def ingest(update: Update, context: Context) -> None:
 
 
 async def feeds(update: Update, context: Context) -> None:
-    """List the polled feeds with their health."""
+    """List the polled feeds with their health (as many messages as it takes)."""
     if not await require_bot_admin(update, context):
         return
-    lines = await call(stats_service.feed_lines, services(context))
+    svc = services(context)
+    lines = await call(stats_service.feed_lines, svc)
     if not lines:
         await reply(
             update, context, "No feeds yet. Add one with <code>summit-bot feeds add URL</code>."
         )
         return
-    body = "\n".join(f"• {escape(line)}" for line in lines[:50])
-    await reply(update, context, f"📡 <b>Feeds</b> ({len(lines)})\n{body}")
+    await reply_all(update, context, svc.renderer.messages("feeds.html.j2", feeds=lines))
 
 
 async def stats(update: Update, context: Context) -> None:
-    """Subscribers, events, feed health and the last deliveries."""
+    """Subscribers, events, feed health, delivery counts and the last deliveries."""
     if not await require_bot_admin(update, context):
         return
     svc = services(context)
     collected = await call(stats_service.collect, svc)
-    await reply(update, context, svc.renderer.message("stats.html.j2", stats=collected))
+    await reply_all(update, context, svc.renderer.messages("stats.html.j2", stats=collected))

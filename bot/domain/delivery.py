@@ -1,0 +1,21 @@
+"""Delivery states of a digest, shared by the services, the ORM model and the migration."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DeliveryStatus(StrEnum):
+    """The state of one (chat, digest key) delivery row.
+
+    ``pending``: claimed, being sent now. ``sent``: Telegram confirmed every part.
+    ``failed``: not delivered; retried at ``next_attempt_at`` while the grace period lasts
+    (no ``next_attempt_at``: Telegram refused it for good). ``unknown``: a request left the
+    process and no answer came (a read timeout, a dropped connection, a crash): Telegram may
+    have the message, so it is never sent again.
+    """
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
