@@ -161,7 +161,13 @@ def real_extractor() -> Any:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(fetch_timeout_seconds=2.0, fetch_max_bytes=1024 * 1024, feed_poll_minutes=30)
+    # Fetching from the local test server needs loopback allowed (refused by default).
+    return Settings(
+        fetch_timeout_seconds=2.0,
+        fetch_max_bytes=1024 * 1024,
+        feed_poll_minutes=30,
+        fetch_allow_private=True,
+    )
 
 
 # --- a local HTTP server ------------------------------------------------------------------

@@ -152,6 +152,7 @@ def test_poll_due_feeds_polls_only_due_ones(
     from bot.settings import get_settings
 
     monkeypatch.setenv("FETCH_TIMEOUT_SECONDS", "2")
+    monkeypatch.setenv("FETCH_ALLOW_PRIVATE", "true")
     get_settings.cache_clear()
     due = server.add("/due.xml", "<rss version='2.0'><channel><title>D</title></channel></rss>")
     later = server.add("/later.xml", "<rss version='2.0'><channel><title>L</title></channel></rss>")
@@ -166,8 +167,12 @@ def test_poll_due_feeds_polls_only_due_ones(
 
 
 def test_feeds_commands(
-    cli_env: str, server: LocalServer, capsys: pytest.CaptureFixture[str]
+    cli_env: str,
+    server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("FETCH_ALLOW_PRIVATE", "true")  # the test server is on loopback
     url = server.url("/missing.xml")
     assert main(["feeds", "add", url]) == 0
     assert main(["feeds", "add", url]) == 0

@@ -52,7 +52,7 @@ def test_db_upgrade_command(cli_env: str, capsys: pytest.CaptureFixture[str]) ->
 
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "upgrade"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["database at revision 0001_initial"] * 2
+    assert capsys.readouterr().out.splitlines() == ["database at revision 0003_feeds"] * 2
 
 
 def test_plain_postgresql_url_is_accepted(database_url: str) -> None:
