@@ -22,6 +22,19 @@ Resolver = Callable[[str, int], list[str]]
 
 _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 _CLASS_E = ipaddress.IPv4Network("240.0.0.0/4")  # reserved, and the broadcast address
+# IANA's special-purpose ranges that are not globally reachable, spelled out: the stdlib's
+# is_global/is_private tables were incomplete before Python 3.11.10 (CVE-2024-4032).
+_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+        "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+        "::/128", "::1/128", "::/96", "64:ff9b:1::/48", "100::/64", "2001::/23",
+        "2001:db8::/32", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10",
+        "ff00::/8",
+    )
+)  # fmt: skip
 
 
 class RefusedAddress(Exception):
@@ -50,6 +63,8 @@ def is_public(ip: IPAddress) -> bool:
         inner = _embedded_ipv4(ip)
         if (inner is not None and not is_public(inner)) or ip.is_site_local:
             return False
+    if any(ip in net for net in _NOT_PUBLIC if net.version == ip.version):
+        return False
     return bool(
         ip.is_global
         and not ip.is_multicast

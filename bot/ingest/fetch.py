@@ -177,6 +177,8 @@ def fetch(
     except RefusedAddress as exc:
         log.warning("fetch %s refused: %s", url, exc)
         raise FetchError(f"refused: {exc.host} is not a public address") from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"not a valid URL: {exc}") from None
     except httpx.TimeoutException:
         raise FetchError(f"timed out after {timeout:g} s") from None
     except httpx.HTTPError as exc:
