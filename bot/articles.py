@@ -7,13 +7,19 @@ Plain text needs the publication date from the caller.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
+from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.domain import Article
 from bot.errors import ArticleError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Characters of an article body that reach the extractor (the MAX_ARTICLE_CHARS setting).
+DEFAULT_MAX_CHARS = 100_000
 _HEADER = re.compile(r"^[ \t\ufeff]*date[ \t]+(?P<date>\S+)[ \t]*(?P<title>[^\n]*)\n")
 
 
@@ -83,22 +89,88 @@ def decode_document(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; anything else is refused.
+
+    Devices (``/dev/zero``), FIFOs and sockets are refused before a byte is read: they have
+    no size, may never end, or (a FIFO without a writer) never answer. The file is opened
+    without blocking and checked on the open descriptor, and at most ``max_bytes + 1``
+    bytes are read, so a file that grows while it is read cannot exhaust memory either.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleError("is a folder, not an article file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(f"not a regular file ({_file_kind(info.st_mode)})")
+        if info.st_size > max_bytes:
+            raise ArticleError(_too_big(info.st_size, max_bytes))
+        with os.fdopen(fd, "rb", buffering=0) as handle:
+            fd = -1  # closed by the handle from here on
+            data = _read_at_most(handle, max_bytes + 1)
+    except OSError as exc:
+        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > max_bytes:
+        raise ArticleError(f"too big: more than {max_bytes / 1024 / 1024:g} MB")
+    return data
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = handle.read(min(left, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "not a plain file")
+
+
 def read_article_file(
     path: Path,
     published: dt.date | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Article:
     """Read one article file, refusing it with a one-line reason when it is not usable."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleError(_too_big(size, max_bytes))
-        if path.is_dir():
-            raise ArticleError("is a folder, not an article file")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    data = read_regular_file(path, max_bytes)
     return parse_article(decode_document(data, max_bytes), str(path), published)
+
+
+def cap_article(article: Article, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[Article, int]:
+    """The article with at most ``max_chars`` characters of body, and how many were left out.
+
+    The extraction's cost grows with the length of a document, and a news article is far
+    shorter than the default cap: what is longer is cut at the last paragraph (or sentence)
+    break before the cap, and the caller reports that the rest was not read.
+    """
+    body = article.body
+    if len(body) <= max_chars:
+        return article, 0
+    cut = body.rfind("\n\n", 0, max_chars)
+    if cut < max_chars // 2:
+        cut = max(body.rfind(". ", 0, max_chars) + 1, 0)
+    if cut < max_chars // 2:
+        cut = max_chars
+    kept = body[:cut].rstrip()
+    return replace(article, body=kept), len(body) - len(kept)
 
 
 def _too_big(size: int, limit: int) -> str:

@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = 10 * 1024 * 1024
     user_agent: str = "SummitDigestBot/0.1 (+https://github.com/summit-digest-bot)"
 
+    # Fetching and feeds: the address guard, caps and time budgets (issue 8).
+    # Only public addresses are fetched, unless FETCH_ALLOW_PRIVATE=true (an operator who
+    # ingests from an intranet) or the address is in FETCH_ALLOW_NETWORKS ("10.1.0.0/16,...").
+    fetch_allow_private: bool = False
+    fetch_allow_networks: str = ""
+    # New entries of one feed ingested per poll; the rest wait for the next poll.
+    feed_max_entries: int = 200
+    # Seconds one poll of the due feeds may take before the rest is left for the next poll.
+    feed_poll_budget_seconds: float = 600.0
+    # Characters of an article that reach the extractor; the rest is not read (and said so).
+    max_article_chars: int = 100_000
+
     # Telegram
     telegram_bot_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"

@@ -203,10 +203,7 @@ def cmd_feeds_list(args: argparse.Namespace) -> int:
     if not feeds:
         print("no feeds: add one with `summit-bot feeds add URL`")
     for feed in feeds:
-        health = (
-            "ok" if feed.error_count == 0 else f"FAILING x{feed.error_count}: {feed.last_error}"
-        )
-        print(f"{feed.url}  [{health}]")
+        print(f"{feed.url}  [{feed.health}]")
         print(
             f"    {feed.title or '(untitled)'}; {feed.articles} article(s); "
             f"last success {_when(feed.last_success)}; next poll {_when(feed.next_poll_at)}"
@@ -239,6 +236,8 @@ def cmd_feeds_poll(args: argparse.Namespace) -> int:
             continue
         state = "not modified" if result.not_modified else f"{result.entries} entries"
         print(f"{result.url}: {state}; {result.report.summary()}")
+        for note in result.notes() + result.report.notes():
+            print(f"    {note}")
         for failure in result.report.failures:
             failed = True
             print(f"error: {failure}", file=sys.stderr)

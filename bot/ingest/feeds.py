@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -16,29 +16,55 @@ from xml.etree.ElementTree import ParseError
 import httpx
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
-from sqlalchemy import or_, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.articles import parse_article
 from bot.domain import Article
 from bot.errors import SummitBotError
-from bot.ingest.errors import ArticleError, FeedError
+from bot.ingest.errors import ArticleError, FeedError, FetchError
 from bot.ingest.fetch import Fetched, check_url, fetch, make_client
 from bot.ingest.html import html_to_text
-from bot.ingest.service import ExtractorLike, IngestReport, Input, ingest
+from bot.ingest.service import ExtractorLike, Failure, IngestReport, Input, ingest
 from bot.ingest.sources import read_url
 from bot.settings import Settings, get_settings
 from bot.store.db import session_scope
-from bot.store.models import ArticleRow, FeedRow
+from bot.store.models import ArticleRow, FeedEntryFailureRow, FeedRow
 
 log = logging.getLogger(__name__)
 
 # A feed entry whose own text has fewer words is a summary: the page is fetched instead.
 FULL_TEXT_MIN_WORDS = 150
 MAX_BACKOFF = dt.timedelta(hours=24)
+# Links looked up per query: far below PostgreSQL's 65,535 bound parameters.
+LOOKUP_BATCH = 1000
+# A failing entry the feed has stopped listing is forgotten after this long untried.
+FORGET_FAILED_ENTRY = dt.timedelta(days=7)
+MAX_LINK_CHARS = 2048
 
 
-def parse_feed(data: bytes, base_url: str | None = None) -> Any:
+def to_utf8(data: bytes, headers: Mapping[str, str] | None = None) -> bytes:
+    """The feed re-encoded as UTF-8, its XML declaration saying so.
+
+    expat (under defusedxml) reads only UTF-8, UTF-16, ASCII and Latin-1, and refuses
+    multi-byte encodings such as GB2312, Shift_JIS, EUC-KR or Big5 ("multi-byte encodings
+    are not supported"). feedparser's own detection (HTTP charset, BOM, XML declaration,
+    then fallbacks) decides the encoding, so every encoding feedparser reads is read here.
+    """
+    from feedparser.encodings import convert_to_utf8
+
+    lowered = {k.lower(): v for k, v in (headers or {}).items() if k.lower() == "content-type"}
+    result: dict[str, Any] = {}
+    converted = convert_to_utf8(lowered, data, result)
+    if not isinstance(converted, bytes) or not result.get("encoding"):
+        raise FeedError("unreadable feed: its character encoding is unknown")
+    return converted
+
+
+def parse_feed(
+    data: bytes, base_url: str | None = None, headers: Mapping[str, str] | None = None
+) -> Any:
     """The feedparser result for a feed document that passed the XML safety check.
 
     DTDs and entity declarations are refused before feedparser sees the bytes: they serve
@@ -48,6 +74,7 @@ def parse_feed(data: bytes, base_url: str | None = None) -> Any:
 
     if not data.strip():
         raise FeedError("empty feed document")
+    data = to_utf8(data, headers)
     try:
         defused_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -56,19 +83,25 @@ def parse_feed(data: bytes, base_url: str | None = None) -> Any:
         ) from None
     except ParseError as exc:
         raise FeedError(f"malformed XML: {exc}") from None
-    # The feed's own URL is the base for relative entry links.
-    headers = {"content-location": base_url} if base_url else None
-    parsed = feedparser.parse(data, response_headers=headers)
+    # The feed's own URL is the base for relative entry links; the bytes are UTF-8 now.
+    response_headers = {"content-type": "application/xml"}
+    if base_url:
+        response_headers["content-location"] = base_url
+    parsed = feedparser.parse(data, response_headers=response_headers)
     if not parsed.get("version") and not parsed.entries:
         raise FeedError("not an RSS or Atom feed")
     return parsed
 
 
 def _entry_date(entry: Any) -> dt.date | None:
+    """The entry's date; a date that cannot be one (year 0, month 13) counts as none."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC).date()
+            try:
+                return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+            except (ValueError, TypeError, AttributeError, OverflowError):
+                continue
     return None
 
 
@@ -78,15 +111,26 @@ def _entry_text(entry: Any) -> str:
     return html_to_text(best) if best else ""
 
 
+def entry_link(entry: Any) -> str | None:
+    """The entry's http(s) link, or None for an entry that has no usable one."""
+    link = entry.get("link")
+    if not isinstance(link, str) or not link.strip() or len(link) > MAX_LINK_CHARS:
+        return None
+    try:
+        return check_url(link.strip())
+    except FetchError:
+        return None
+
+
 def entry_input(
     entry: Any, get_client: Callable[[], httpx.Client], settings: Settings
 ) -> Input | None:
     """An input for a feed entry: its own full text, or the linked page when it is a summary."""
-    link = entry.get("link")
-    if not link:
+    link = entry_link(entry)
+    if link is None:
         return None
     published = _entry_date(entry)
-    title = " ".join((entry.get("title") or "").split())
+    title = " ".join(str(entry.get("title") or "").split())
 
     def load() -> Article:
         text = _entry_text(entry)
@@ -105,8 +149,32 @@ class FeedPollResult:
     url: str
     report: IngestReport = field(default_factory=IngestReport)
     error: str | None = None
+    # The error differs from the one recorded before: worth a log line (repeats are not).
+    new_error: bool = False
     not_modified: bool = False
     entries: int = 0
+    # Entries without a usable link or that could not be read from the feed at all.
+    skipped: int = 0
+    # Entries whose page failed before and whose next try has not come yet.
+    waiting: int = 0
+    # New entries left for the next poll: over FEED_MAX_ENTRIES, or the time budget ran out.
+    deferred: int = 0
+    # The time budget ran out before this feed's turn: it stays due.
+    postponed: bool = False
+    # Entries that failed for the first time (later failures of the same entry are quiet).
+    new_failures: list[Failure] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.postponed:
+            notes.append("not polled: the poll's time budget ran out; it stays due")
+        if self.skipped:
+            notes.append(f"{self.skipped} entry(ies) without a usable link skipped")
+        if self.waiting:
+            notes.append(f"{self.waiting} failing entry(ies) waiting for their next try")
+        if self.deferred:
+            notes.append(f"{self.deferred} new entry(ies) left for the next poll")
+        return notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +187,18 @@ class FeedInfo:
     last_polled_at: dt.datetime | None
     next_poll_at: dt.datetime | None
     articles: int
+    # Entries whose page failed and that are retried with back-off, and the latest error.
+    failing_entries: int = 0
+    entry_error: str | None = None
+
+    @property
+    def health(self) -> str:
+        """``ok``, ``DEGRADED`` (the feed reads, some entries fail) or ``FAILING``."""
+        if self.error_count:
+            return f"FAILING x{self.error_count}: {self.last_error}"
+        if self.failing_entries:
+            return f"DEGRADED: {self.failing_entries} entry(ies) failing: {self.entry_error}"
+        return "ok"
 
 
 def add_feed(session: Session, url: str, now: dt.datetime) -> tuple[FeedRow, bool]:
@@ -143,10 +223,13 @@ def remove_feed(session: Session, url: str) -> bool:
 
 
 def list_feeds(session: Session) -> list[FeedInfo]:
-    from sqlalchemy import func
-
     query = select(ArticleRow.feed_id, func.count()).group_by(ArticleRow.feed_id)
     counts: dict[int | None, int] = {feed_id: n for feed_id, n in session.execute(query)}
+    failing: dict[int, tuple[int, str]] = {}
+    latest = select(FeedEntryFailureRow).order_by(FeedEntryFailureRow.last_attempt_at)
+    for entry in session.scalars(latest):
+        n, _ = failing.get(entry.feed_id, (0, ""))
+        failing[entry.feed_id] = (n + 1, entry.last_error)
     return [
         FeedInfo(
             r.url,
@@ -157,6 +240,8 @@ def list_feeds(session: Session) -> list[FeedInfo]:
             r.last_polled_at,
             r.next_poll_at,
             counts.get(r.id, 0),
+            failing.get(r.id, (0, ""))[0],
+            failing.get(r.id, (0, None))[1],
         )
         for r in session.scalars(select(FeedRow).order_by(FeedRow.url))
     ]
@@ -174,15 +259,18 @@ def _record_failure(
     error: str,
     now: dt.datetime,
     interval: dt.timedelta,
-) -> None:
+) -> bool:
+    """Count the failure and back off; True when the error is not the one recorded before."""
     with session_scope(factory, write=True) as session:
         row = session.get(FeedRow, feed_id)
         if row is None:
-            return
+            return False
+        new = row.last_error != error[:2000]
         row.error_count += 1
         row.last_error = error[:2000]
         row.last_polled_at = now
         row.next_poll_at = now + backoff(row.error_count, interval)
+        return new
 
 
 def _record_success(
@@ -199,10 +287,10 @@ def _record_success(
             return
         headers = {k.lower(): v for k, v in page.headers.items()}
         if not page.not_modified:
-            row.etag = headers.get("etag")
-            row.last_modified = headers.get("last-modified")
+            row.etag = (headers.get("etag") or "")[:1000] or None
+            row.last_modified = (headers.get("last-modified") or "")[:200] or None
         if title:
-            row.title = title[:1000]
+            row.title = str(title)[:1000]
         row.error_count = 0
         row.last_error = None
         row.last_success = now
@@ -210,12 +298,86 @@ def _record_success(
         row.next_poll_at = now + interval
 
 
-def _known_links(factory: sessionmaker[Session], links: list[str]) -> set[str]:
-    if not links:
-        return set()
+def _batches(items: Sequence[str], size: int = LOOKUP_BATCH) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _known_links(factory: sessionmaker[Session], links: Sequence[str]) -> set[str]:
+    """The links already stored, looked up in batches (PostgreSQL takes at most 65,535
+    bound parameters in one statement)."""
+    found: set[str] = set()
     with factory() as session:
-        found = session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(links)))
-        return {url for url in found if url}
+        for batch in _batches(links):
+            query = select(ArticleRow.url).where(ArticleRow.url.in_(batch))
+            found.update(url for url in session.scalars(query) if url)
+    return found
+
+
+def _waiting_links(factory: sessionmaker[Session], feed_id: int, now: dt.datetime) -> set[str]:
+    """Entries of the feed that failed and whose next try is still to come."""
+    with factory() as session:
+        query = select(FeedEntryFailureRow.url).where(
+            FeedEntryFailureRow.feed_id == feed_id, FeedEntryFailureRow.next_attempt_at > now
+        )
+        return set(session.scalars(query))
+
+
+def _record_entries(
+    factory: sessionmaker[Session],
+    feed_id: int,
+    attempted: list[str],
+    failures: list[Failure],
+    now: dt.datetime,
+    interval: dt.timedelta,
+) -> list[Failure]:
+    """Back off the entries that failed, forget those that were stored; prune the entries
+    the feed no longer lists. Returns the failures that are new (first of their entry)."""
+    failed = {f.source: f.reason for f in failures}
+    done = [link for link in attempted if link not in failed]
+    new: list[Failure] = []
+    with session_scope(factory, write=True) as session:
+        for batch in _batches(done):
+            session.execute(
+                delete(FeedEntryFailureRow).where(
+                    FeedEntryFailureRow.feed_id == feed_id, FeedEntryFailureRow.url.in_(batch)
+                )
+            )
+        rows: dict[str, FeedEntryFailureRow] = {}
+        for batch in _batches(list(failed)):
+            query = select(FeedEntryFailureRow).where(
+                FeedEntryFailureRow.feed_id == feed_id, FeedEntryFailureRow.url.in_(batch)
+            )
+            rows.update((row.url, row) for row in session.scalars(query))
+        for link, reason in failed.items():
+            row = rows.get(link)
+            if row is None:
+                row = FeedEntryFailureRow(
+                    feed_id=feed_id, url=link[:2048], failures=0, first_failed_at=now
+                )
+                session.add(row)
+                new.append(Failure(link, reason))
+            row.failures += 1
+            row.last_error = reason[:2000]
+            row.last_attempt_at = now
+            row.next_attempt_at = now + backoff(row.failures, interval)
+        session.execute(
+            delete(FeedEntryFailureRow).where(
+                FeedEntryFailureRow.feed_id == feed_id,
+                FeedEntryFailureRow.last_attempt_at < now - FORGET_FAILED_ENTRY,
+            )
+        )
+    return new
+
+
+def _until(items: Sequence[Input], deadline: float, left: list[int]) -> Iterator[Input]:
+    """The inputs until the monotonic ``deadline``; how many were not reached goes in
+    ``left[0]``."""
+    for i, item in enumerate(items):
+        if time.monotonic() > deadline:
+            left[0] = len(items) - i
+            return
+        yield item
 
 
 def poll_feed(
@@ -225,8 +387,13 @@ def poll_feed(
     now: dt.datetime,
     client: httpx.Client,
     settings: Settings,
+    deadline: float | None = None,
 ) -> FeedPollResult:
-    """Poll one feed: conditional GET, parse, ingest the entries not stored yet."""
+    """Poll one feed: conditional GET, parse, ingest the entries not stored yet.
+
+    The feed is a failure domain of its own: whatever goes wrong is recorded on it (with
+    back-off) and returned, never raised; each entry is one too (see ``_poll_entries``).
+    """
     with session_factory() as session:
         feed = session.get(FeedRow, feed_id)
         if feed is None:
@@ -234,32 +401,98 @@ def poll_feed(
         url, etag, modified = feed.url, feed.etag, feed.last_modified
     interval = dt.timedelta(minutes=settings.feed_poll_minutes)
     result = FeedPollResult(url)
+    if deadline is None:
+        deadline = time.monotonic() + settings.feed_poll_budget_seconds
     try:
         page = fetch(
             client, url, settings.fetch_max_bytes, settings.fetch_timeout_seconds, etag, modified
         )
-        parsed = None if page.not_modified else parse_feed(page.content, page.url)
+        parsed = None if page.not_modified else parse_feed(page.content, page.url, page.headers)
+        title = None
+        if parsed is None:
+            result.not_modified = True
+        else:
+            title = parsed.feed.get("title")
+            _poll_entries(
+                session_factory,
+                extractor,
+                feed_id,
+                parsed.entries,
+                now,
+                client,
+                settings,
+                deadline,
+                result,
+            )
     except SummitBotError as exc:
         result.error = str(exc)
-        _record_failure(session_factory, feed_id, result.error, now, interval)
+    except Exception as exc:  # the failure domain's edge: one feed's bug stops no other feed
+        result.error = f"internal error: {type(exc).__name__}: {str(exc)[:300]}"
+        log.debug("feed %s failed", url, exc_info=True)
+    if result.error is not None:
+        try:
+            result.new_error = _record_failure(
+                session_factory, feed_id, result.error, now, interval
+            )
+        except SQLAlchemyError:
+            log.debug("recording the failure of feed %s failed", url, exc_info=True)
         return result
-    title = None
-    if parsed is not None:
-        title = parsed.feed.get("title")
-        entries = [e for e in parsed.entries if e.get("link")]
-        result.entries = len(entries)
-        known = _known_links(session_factory, [e["link"] for e in entries])
-        inputs = [
-            item
-            for entry in entries
-            if entry["link"] not in known
-            and (item := entry_input(entry, lambda: client, settings)) is not None
-        ]
-        result.report = ingest(session_factory, extractor, inputs, now=now, feed_id=feed_id)
-    else:
-        result.not_modified = True
     _record_success(session_factory, feed_id, page, title, now, interval)
     return result
+
+
+def _poll_entries(
+    session_factory: sessionmaker[Session],
+    extractor: ExtractorLike,
+    feed_id: int,
+    raw_entries: Sequence[Any],
+    now: dt.datetime,
+    client: httpx.Client,
+    settings: Settings,
+    deadline: float,
+    result: FeedPollResult,
+) -> None:
+    """Ingest the feed's new entries: at most FEED_MAX_ENTRIES, until the deadline, each
+    failing entry backed off on its own."""
+    interval = dt.timedelta(minutes=settings.feed_poll_minutes)
+    entries: dict[str, Input] = {}
+    for entry in raw_entries:
+        try:
+            item = entry_input(entry, lambda: client, settings)
+        except Exception:  # an entry feedparser built oddly is one skipped entry
+            log.debug("feed entry skipped", exc_info=True)
+            item = None
+        if item is None:
+            result.skipped += 1
+        else:
+            entries.setdefault(item.label, item)
+    result.entries = len(raw_entries)
+    links = list(entries)
+    known = _known_links(session_factory, links)
+    waiting = _waiting_links(session_factory, feed_id, now)
+    fresh = [link for link in links if link not in known and link not in waiting]
+    result.waiting = sum(1 for link in links if link in waiting and link not in known)
+    chosen = fresh[: max(0, settings.feed_max_entries)]
+    not_reached = [0]  # entries the deadline left out, counted by _until
+    attempted: list[str] = []
+
+    def inputs() -> Iterator[Input]:
+        for item in _until([entries[link] for link in chosen], deadline, not_reached):
+            attempted.append(item.label)
+            yield item
+
+    result.report = ingest(
+        session_factory,
+        extractor,
+        inputs(),
+        now=now,
+        feed_id=feed_id,
+        max_chars=settings.max_article_chars,
+    )
+    result.deferred = len(fresh) - len(chosen) + not_reached[0]
+    result.new_failures = _record_entries(
+        session_factory, feed_id, attempted, result.report.failures, now, interval
+    )
 
 
 def _feeds(session_factory: sessionmaker[Session], now: dt.datetime | None) -> list[int]:
@@ -279,16 +512,29 @@ def poll_feeds(
     client: httpx.Client | None = None,
     settings: Settings | None = None,
 ) -> list[FeedPollResult]:
-    """Poll every feed (or only those due at ``now``); one feed's failure stops nothing."""
+    """Poll every feed (or only those due at ``now``); one feed's failure stops nothing.
+
+    The whole poll has FEED_POLL_BUDGET_SECONDS: the entries and feeds it does not reach
+    are left for the next poll (feeds stay due, and the least recently polled go first).
+    """
     settings = settings or get_settings()
     now = now or dt.datetime.now(dt.UTC)
+    deadline = time.monotonic() + settings.feed_poll_budget_seconds
     own_client = client is None
     http = client or make_client(settings)
+    results: list[FeedPollResult] = []
     try:
-        return [
-            poll_feed(session_factory, extractor, feed_id, now, http, settings)
-            for feed_id in _feeds(session_factory, now if only_due else None)
-        ]
+        for feed_id in _feeds(session_factory, now if only_due else None):
+            if time.monotonic() > deadline:
+                with session_factory() as session:
+                    feed = session.get(FeedRow, feed_id)
+                    label = feed.url if feed is not None else f"feed #{feed_id}"
+                results.append(FeedPollResult(label, postponed=True))
+                continue
+            results.append(
+                poll_feed(session_factory, extractor, feed_id, now, http, settings, deadline)
+            )
+        return results
     finally:
         if own_client:
             http.close()
@@ -302,11 +548,15 @@ def poll_due_feeds(
     """The scheduled job: poll the feeds whose ``next_poll_at`` has come.
 
     Synchronous and blocking (network and NLP): run it in a thread from asyncio code.
+    A failure is logged when it is new; the same error again, poll after poll, is not.
     """
     results = poll_feeds(session_factory, extractor, now, only_due=True)
     for result in results:
         if result.error:
-            log.warning("feed %s failed: %s", result.url, result.error)
-        for failure in result.report.failures:
+            level = logging.WARNING if result.new_error else logging.DEBUG
+            log.log(level, "feed %s failed: %s", result.url, result.error)
+        for failure in result.new_failures:
             log.warning("feed %s: %s", result.url, failure)
+        for note in result.notes():
+            log.info("feed %s: %s", result.url, note)
     return results

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,6 +19,7 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.articles import DEFAULT_MAX_CHARS, cap_article
 from bot.domain import Article, Event
 from bot.errors import SummitBotError
 from bot.store.db import session_scope
@@ -69,6 +72,8 @@ class IngestReport:
     events_created: int = 0
     events_updated: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Articles read only in part: (label, characters left out).
+    truncated: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,13 +86,24 @@ class IngestReport:
         self.events_created += other.events_created
         self.events_updated += other.events_updated
         self.failures += other.failures
+        self.truncated += other.truncated
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.new_articles} new article(s), {len(self.duplicates)} duplicate(s), "
             f"{self.events_created} event(s) created, {self.events_updated} updated, "
             f"{len(self.failures)} failure(s)"
         )
+        if self.truncated:
+            text += f"; {len(self.truncated)} too long, read only in part"
+        return text
+
+    def notes(self) -> list[str]:
+        """One line per article that was read only in part."""
+        return [
+            f"{label}: only the first part was read; {left:,} characters were not"
+            for label, left in self.truncated
+        ]
 
 
 # Called after each input is done: (inputs done, inputs in all, label of the input).
@@ -103,8 +119,13 @@ def ingest(
     feed_id: int | None = None,
     total: int | None = None,
     progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> IngestReport:
-    """Read, analyse and store ``inputs``; failures are reported, never raised."""
+    """Read, analyse and store ``inputs``; failures are reported, never raised.
+
+    At most ``max_chars`` characters of each article reach the extractor (``cap_article``);
+    the report lists the articles that were cut.
+    """
     report = IngestReport()
     done = 0
     count = total or 0
@@ -129,6 +150,15 @@ def ingest(
                 report.duplicates.append(item.label)
                 tick(item.label)
                 continue
+            article, left_out = cap_article(article, max_chars)
+            if left_out:
+                log.info(
+                    "%s: read the first %d characters, %d left out",
+                    item.label,
+                    len(article.body),
+                    left_out,
+                )
+                report.truncated.append((item.label, left_out))
             yield article
 
     # Chunks of a few pipeline batches: nlp.pipe still batches within a chunk, and a
@@ -179,6 +209,23 @@ def _stored(session_factory: sessionmaker[Session], article: Article) -> bool:
         return find_duplicate(session, article.url, article.content_hash) is not None
 
 
+# Fault injection for the crash tests: with SUMMIT_KILL_IN_TRANSACTION=N, the process kills
+# itself (SIGKILL) inside the write transaction of the N-th article it stores, after the
+# article and its events were written and before the commit.
+KILL_IN_TRANSACTION_ENV = "SUMMIT_KILL_IN_TRANSACTION"
+_stores_begun = 0
+
+
+def _fault_point_in_transaction() -> None:
+    global _stores_begun
+    target = os.environ.get(KILL_IN_TRANSACTION_ENV)
+    if not target:
+        return
+    _stores_begun += 1
+    if _stores_begun == int(target):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _store(
     session_factory: sessionmaker[Session],
     article: Article,
@@ -197,6 +244,7 @@ def _store(
                 return
             row = add_article(session, article, when, feed_id)
             counts = record_events(session, row, events, when)
+            _fault_point_in_transaction()
     except IntegrityError:
         report.duplicates.append(label)  # a concurrent worker won the unique constraint
         return

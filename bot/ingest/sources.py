@@ -9,9 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.articles import read_article_file
+from bot.articles import read_article_file, read_regular_file
 from bot.domain import Article
-from bot.errors import ArticleError
 from bot.ingest.fetch import check_url, fetch
 from bot.ingest.html import article_from_html
 from bot.ingest.service import Failure, Input
@@ -28,17 +27,7 @@ def is_url(target: str) -> bool:
 
 
 def read_html_file(path: Path, max_bytes: int, published: dt.date | None = None) -> Article:
-    try:
-        if path.is_dir():
-            raise ArticleError("is a folder, not an article file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            mb, limit = size / 1024 / 1024, max_bytes / 1024 / 1024
-            raise ArticleError(f"too big: {mb:.1f} MB (the limit is {limit:g} MB)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
-    return article_from_html(data, str(path), None, published)
+    return article_from_html(read_regular_file(path, max_bytes), str(path), None, published)
 
 
 def read_url(

@@ -6,11 +6,13 @@ extractor (spaCy model) is loaded lazily and used by one thread at a time.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services.context import Services
 from bot.services.errors import InvalidInputError
@@ -20,6 +22,8 @@ from bot.store.models import ArticleRow
 if TYPE_CHECKING:
     from bot.ingest.feeds import FeedPollResult
     from bot.ingest.service import ExtractorLike, IngestReport
+
+log = logging.getLogger(__name__)
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "summit-sample.txt"
 
@@ -34,6 +38,7 @@ class Ingestion:
         self.settings = settings
         self._extractor = extractor
         self._lock = threading.Lock()
+        self._last_poll_error: str | None = None
 
     @property
     def extractor(self) -> ExtractorLike:
@@ -44,7 +49,11 @@ class Ingestion:
         return self._extractor
 
     def ingest_url(self, url: str) -> IngestReport:
-        """Fetch, analyse and store one article URL (blocking)."""
+        """Fetch, analyse and store one article URL (blocking).
+
+        Why a fetch failed is logged here and not shown in the chat: "refused", "timed out"
+        and "connection refused" for addresses of one's choosing would map a network.
+        """
         from bot.ingest.fetch import make_client
         from bot.ingest.service import ingest
         from bot.ingest.sources import url_input
@@ -56,12 +65,16 @@ class Ingestion:
                 "e.g. /ingest https://example.com/news/summit"
             )
         with self._lock, make_client(self.settings) as client:
-            return ingest(
+            report = ingest(
                 self.services.sessions,
                 self.extractor,
                 [url_input(lambda: client, url, self.settings)],
                 now=self.services.now(),
+                max_chars=self.settings.max_article_chars,
             )
+        for failure in report.failures:
+            log.warning("/ingest %s", failure)
+        return report
 
     def ingest_file(self, path: Path) -> IngestReport:
         """Analyse and store one article file (blocking)."""
@@ -74,14 +87,29 @@ class Ingestion:
                 self.extractor,
                 [file_input(path, self.settings)],
                 now=self.services.now(),
+                max_chars=self.settings.max_article_chars,
             )
 
     def poll_due_feeds(self) -> list[FeedPollResult]:
         """The scheduled job: poll the feeds that are due (blocking)."""
         from bot.ingest.feeds import poll_due_feeds
 
-        with self._lock:
-            return poll_due_feeds(self.services.sessions, self.extractor, self.services.now())
+        try:
+            with self._lock:
+                results = poll_due_feeds(
+                    self.services.sessions, self.extractor, self.services.now()
+                )
+        except SQLAlchemyError as exc:
+            # The database is down or locked: say so once, not on every cycle it lasts.
+            reason = (str(getattr(exc, "orig", None) or exc).splitlines() or ["?"])[0]
+            level = logging.DEBUG if reason == self._last_poll_error else logging.WARNING
+            log.log(level, "feed polling failed: %s", reason)
+            self._last_poll_error = reason
+            return []
+        if self._last_poll_error is not None:
+            log.info("feed polling works again")
+            self._last_poll_error = None
+        return results
 
     def article_count(self) -> int:
         with self.services.session() as session:

@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: SQLite's own busy timeout is all there is
+    fcntl = None  # type: ignore[assignment]
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,8 +63,13 @@ def _on_sqlite_begin(conn: Connection) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets its folder created, WAL mode and foreign keys."""
+    """An engine for ``url``; SQLite gets its folder created, WAL mode and foreign keys.
+
+    Bound parameters stay out of error messages (``hide_parameters``): a failed query over
+    thousands of feed links must not copy them all into the log.
+    """
     url = normalise_url(url)
+    kwargs.setdefault("hide_parameters", True)
     path = _sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,3 +99,24 @@ def session_scope(factory: sessionmaker[Session], write: bool = False) -> Iterat
         if write:
             session.connection(execution_options={WRITE_OPTION: True})
         yield session
+
+
+@contextmanager
+def sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Only one process at a time migrates a SQLite file, as PostgreSQL's advisory lock does.
+
+    Two processes that start on a fresh file would otherwise both create the tables and one
+    fails with "database is locked". The lock is ``flock`` on a file beside the database
+    (released by the kernel if the process dies); in-memory databases need none.
+    """
+    path = _sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is None or fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.migrate-lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -233,3 +233,25 @@ class DigestItemRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     digest_key: Mapped[str] = mapped_column(String(100))
     sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- feed entries whose page keeps failing (revision 0003_feeds) ---------------------------
+
+
+class FeedEntryFailureRow(Base):
+    """A feed entry that could not be ingested: retried with back-off, not on every poll.
+
+    The row goes when the entry is stored, and is pruned once the feed stops listing it.
+    """
+
+    __tablename__ = "feed_entry_failures"
+    __table_args__ = (UniqueConstraint("feed_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    failures: Mapped[int] = mapped_column(Integer, default=1)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    first_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

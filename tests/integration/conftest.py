@@ -161,7 +161,13 @@ def real_extractor() -> Any:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(fetch_timeout_seconds=2.0, fetch_max_bytes=1024 * 1024, feed_poll_minutes=30)
+    # Fetching from the local test server needs loopback allowed (refused by default).
+    return Settings(
+        fetch_timeout_seconds=2.0,
+        fetch_max_bytes=1024 * 1024,
+        feed_poll_minutes=30,
+        fetch_allow_private=True,
+    )
 
 
 # --- a local HTTP server ------------------------------------------------------------------
@@ -177,7 +183,7 @@ class Route:
 
 
 class LocalServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -205,12 +211,13 @@ class LocalServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = host  # a loopback address: tests send traffic nowhere else
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        return f"http://{self.host}:{self.httpd.server_address[1]}{path}"
 
     def add(self, path: str, body: bytes | str = b"", **kwargs: Any) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else body

@@ -13,7 +13,7 @@ from bot.ingest.feeds import add_feed, list_feeds, poll_due_feeds, poll_feeds, r
 from bot.ingest.fetch import make_client
 from bot.settings import Settings
 from bot.store.db import session_scope
-from bot.store.models import ArticleRow, FeedRow
+from bot.store.models import ArticleRow, FeedEntryFailureRow, FeedRow
 
 from .conftest import FakeExtractor, LocalServer, count, meeting, snapshot
 
@@ -97,13 +97,29 @@ def test_poll_stores_entries_and_uses_validators(
     assert [path for path, _ in server.requests] == ["/feed.xml"]
     assert server.requests[0][1].get("If-None-Match") == '"v1"'
 
-    # The feed changes: known entries are skipped without fetching them.
+    # The feed changes: known entries are skipped without fetching them, and the entry
+    # that failed waits for its back-off instead of being fetched on every poll.
     server.add("/feed.xml", rss(server.url("")), etag='"v2"')
     server.requests.clear()
     with make_client(settings) as client:
         [third] = poll_feeds(session_factory, extractor, NOW, client=client, settings=settings)
-    assert third.report.new_articles == 0
+    assert third.report.new_articles == 0 and third.waiting == 1
+    assert [path for path, _ in server.requests] == ["/feed.xml"]
+    with session_factory() as session:
+        [info] = list_feeds(session)
+    assert info.health == "DEGRADED: 1 entry(ies) failing: HTTP 404 Not Found"
+
+    # Its back-off over (an hour after one failure), it is tried again, and waits longer.
+    server.add("/feed.xml", rss(server.url("")), etag='"v3"')
+    server.requests.clear()
+    later = NOW + dt.timedelta(minutes=61)
+    with make_client(settings) as client:
+        [fourth] = poll_feeds(session_factory, extractor, later, client=client, settings=settings)
     assert [path for path, _ in server.requests] == ["/feed.xml", "/gone"]
+    assert fourth.new_failures == [] and len(fourth.report.failures) == 1
+    with session_factory() as session:
+        row = session.query(FeedEntryFailureRow).one()
+        assert (row.failures, row.next_attempt_at) == (2, later + dt.timedelta(hours=2))
 
 
 @pytest.mark.parametrize(
@@ -152,6 +168,7 @@ def test_poll_due_feeds_polls_only_due_ones(
     from bot.settings import get_settings
 
     monkeypatch.setenv("FETCH_TIMEOUT_SECONDS", "2")
+    monkeypatch.setenv("FETCH_ALLOW_PRIVATE", "true")
     get_settings.cache_clear()
     due = server.add("/due.xml", "<rss version='2.0'><channel><title>D</title></channel></rss>")
     later = server.add("/later.xml", "<rss version='2.0'><channel><title>L</title></channel></rss>")
@@ -166,8 +183,12 @@ def test_poll_due_feeds_polls_only_due_ones(
 
 
 def test_feeds_commands(
-    cli_env: str, server: LocalServer, capsys: pytest.CaptureFixture[str]
+    cli_env: str,
+    server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("FETCH_ALLOW_PRIVATE", "true")  # the test server is on loopback
     url = server.url("/missing.xml")
     assert main(["feeds", "add", url]) == 0
     assert main(["feeds", "add", url]) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine, text
 
+from bot.store.db import WRITE_OPTION, sqlite_migration_lock
 from bot.store.models import Base
 
 # An arbitrary constant: PostgreSQL processes that start together migrate one at a time.
@@ -15,7 +16,10 @@ def run_migrations_online() -> None:
     engine = context.config.attributes.get("engine")
     if not isinstance(engine, Engine):
         raise RuntimeError("run migrations through bot.store.migrate.upgrade_database()")
-    with engine.connect() as connection:
+    with sqlite_migration_lock(engine), engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # BEGIN IMMEDIATE: the migration holds the write lock from its first statement.
+            connection = connection.execution_options(**{WRITE_OPTION: True})
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
             connection.commit()

@@ -34,7 +34,9 @@ async def ingest(update: Update, context: Context) -> None:
     await reply(update, context, f"⏳ Reading {escape(args[0])} …")
     report = await call(ingestion.ingest_url, args[0])
     lines = [f"📥 {escape(report.summary())}"]
-    lines += [f"⚠️ {escape(str(failure))}" for failure in report.failures[:5]]
+    if report.failures:
+        # One reply for every failure: its reason (refused, timed out…) is in the log only.
+        lines.append("⚠️ Could not fetch or read that page; the reason is in the bot's log.")
     await reply(update, context, "\n".join(lines))
 
 
