@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.cli.status import ExitStatus
 from bot.ingest.opml import OpmlFeed
 from bot.services.rendering import day_label
+from bot.services.wording import moment_label, plural
 from bot.settings import Settings, get_settings
-from bot.wording import plural
 
 if TYPE_CHECKING:
     import httpx
@@ -311,14 +311,6 @@ def cmd_feeds_remove(args: argparse.Namespace) -> int:
         removed = remove_feed(session, args.url)
     print(f"removed: {args.url}" if removed else f"not subscribed (nothing to remove): {args.url}")
     return ExitStatus.DONE
-
-
-def moment_label(moment: dt.datetime | None) -> str:
-    """``Mon 27 Oct 2025, 06:00 UTC`` (the bot's date format), or "never"."""
-    if moment is None:
-        return "never"
-    moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment
-    return f"{day_label(moment.date())}, {moment:%H:%M} UTC"
 
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:

@@ -11,9 +11,9 @@ from bot.services.errors import InvalidInputError
 from bot.telegram.common import (
     Context,
     args_of,
-    call,
     reply,
     require_bot_admin,
+    run_in_thread,
     services,
     state,
 )
@@ -31,7 +31,7 @@ async def ingest(update: Update, context: Context) -> None:
         await reply(update, context, "Ingestion is not available in this process.")
         return
     await reply(update, context, f"⏳ Reading {escape(args[0])} …")
-    report = await call(ingestion.ingest_url, args[0])
+    report = await run_in_thread(ingestion.ingest_url, args[0])
     lines = [f"📥 {escape(report.summary())}"]
     lines += [f"⚠️ {escape(str(failure))}" for failure in report.failures[:5]]
     await reply(update, context, "\n".join(lines))
@@ -41,7 +41,7 @@ async def feeds(update: Update, context: Context) -> None:
     """List the polled feeds with their health."""
     if not await require_bot_admin(update, context):
         return
-    lines = await call(stats_service.feed_lines, services(context))
+    lines = await run_in_thread(stats_service.feed_lines, services(context))
     if not lines:
         await reply(
             update, context, "No feeds yet. Add one with <code>summit-bot feeds add URL</code>."
@@ -56,5 +56,5 @@ async def stats(update: Update, context: Context) -> None:
     if not await require_bot_admin(update, context):
         return
     svc = services(context)
-    collected = await call(stats_service.collect, svc)
+    collected = await run_in_thread(stats_service.collect, svc)
     await reply(update, context, svc.renderer.message("stats.html.j2", stats=collected))

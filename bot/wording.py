@@ -1,9 +1,0 @@
-"""Words that agree with their numbers: "1 article", "2 articles"."""
-
-from __future__ import annotations
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``count`` with the noun in the form it takes: ``plural(1, "entry", "entries")``."""
-    word = singular if count == 1 else (plural_form or f"{singular}s")
-    return f"{count} {word}"
