@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.cli.status import ExitStatus
+from bot.ingest.opml import OpmlFeed
+from bot.services.rendering import day_label
+from bot.services.wording import moment_label, plural
 from bot.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -42,11 +49,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ingest.add_argument("--quiet", action="store_true", help="no progress indicator")
     ingest.set_defaults(handler=cmd_ingest)
 
-    feeds = subparsers.add_parser("feeds", help="RSS/Atom feeds: add, remove, list, poll")
+    feeds = subparsers.add_parser(
+        "feeds", help="RSS/Atom feeds: add, remove, list, poll, import, export"
+    )
     feed_cmds = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
-    add = feed_cmds.add_parser("add", help="subscribe to a feed")
+    add = feed_cmds.add_parser(
+        "add", help="subscribe to a feed (fetched once first: its title and entry count)"
+    )
     add.add_argument("url")
+    _add_no_check(add)
     add.set_defaults(handler=cmd_feeds_add)
+    opml_in = feed_cmds.add_parser("import", help="subscribe to every feed of an OPML file")
+    opml_in.add_argument("file", type=Path, metavar="FILE.opml")
+    _add_no_check(opml_in)
+    opml_in.set_defaults(handler=cmd_feeds_import)
+    opml_out = feed_cmds.add_parser("export", help="the feeds as OPML 2.0, for feed readers")
+    opml_out.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)"
+    )
+    opml_out.set_defaults(handler=cmd_feeds_export)
     remove = feed_cmds.add_parser("remove", help="unsubscribe (stored articles stay)")
     remove.add_argument("url")
     remove.set_defaults(handler=cmd_feeds_remove)
@@ -64,7 +85,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     events.add_argument(
         "--as-of", type=_parse_moment, metavar="ISO-DATETIME", help="answer as if it were then"
     )
-    events.add_argument("--all", action="store_true", help="past and cancelled events too")
+    events.add_argument(
+        "--all", action="store_true", help="every stored event, past and cancelled ones too"
+    )
     events.add_argument("--limit", type=int, default=None, metavar="N")
     events.set_defaults(handler=cmd_events)
 
@@ -72,6 +95,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     db_cmds = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_cmds.add_parser("upgrade", help="apply the migrations (also done at start)")
     upgrade.set_defaults(handler=cmd_db_upgrade)
+
+
+def _add_no_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-check", action="store_true", help="subscribe without fetching the feed first"
+    )
 
 
 def _parse_moment(value: str) -> dt.datetime:
@@ -162,33 +191,126 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     full = IngestReport(failures=list(failures))
     full.add(report)
     print_report(full)
-    return 0 if full.ok else 1
+    return ExitStatus.DONE if full.ok else ExitStatus.SOME_FAILED
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCheck:
+    """What one fetch of a feed found."""
+
+    title: str | None
+    entries: int
+
+
+def check_feed(client: httpx.Client, url: str, settings: Settings) -> FeedCheck:
+    """Fetch ``url`` once and parse it as a feed; a ``SummitBotError`` says why it is not one."""
+    from bot.ingest.errors import FeedError
+    from bot.ingest.feeds import parse_feed
+    from bot.ingest.fetch import fetch
+
+    page = fetch(client, url, settings.fetch_max_bytes, settings.fetch_timeout_seconds)
+    if page.content.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise FeedError("an HTML page, not an RSS or Atom feed (give the feed's own address)")
+    parsed = parse_feed(page.content, page.url)
+    title = " ".join(str(parsed.feed.get("title") or "").split()) or None
+    return FeedCheck(title, len(parsed.entries))
+
+
+def _subscribe(
+    factory: sessionmaker[Session],
+    feeds: Sequence[OpmlFeed],
+    check: bool,
+    settings: Settings,
+) -> ExitStatus:
+    """Subscribe to each feed (checked by one fetch unless ``check`` is False): one line
+    each; SOME_FAILED when a feed was refused."""
+    from bot.errors import SummitBotError
+    from bot.ingest.feeds import add_feed, list_feeds
+    from bot.ingest.fetch import check_url, make_client
+    from bot.store.db import session_scope
+
+    with factory() as session:
+        subscribed = {feed.url for feed in list_feeds(session)}
+    status = ExitStatus.DONE
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(make_client(settings)) if check else None
+        for feed in feeds:
+            if feed.url in subscribed:
+                print(f"already subscribed: {feed.url}")
+                continue
+            try:
+                check_url(feed.url)
+                found = check_feed(client, feed.url, settings) if client else None
+            except SummitBotError as exc:
+                print(f"error: {feed.url}: not added: {exc}", file=sys.stderr)
+                status = ExitStatus.SOME_FAILED
+                continue
+            title = (found.title if found else None) or feed.title
+            with session_scope(factory, write=True) as session:
+                row, _ = add_feed(session, feed.url, dt.datetime.now(dt.UTC))
+                if title and not row.title:
+                    row.title = title[:1000]
+            subscribed.add(feed.url)
+            if found is None:
+                print(f"added (not checked): {feed.url}")
+            else:
+                print(
+                    f"added: {feed.url} — {found.title or '(untitled)'}, "
+                    f"{plural(found.entries, 'entry', 'entries')}"
+                )
+    return status
 
 
 def cmd_feeds_add(args: argparse.Namespace) -> int:
-    from bot.ingest.feeds import add_feed
-    from bot.store.db import session_scope
+    settings = get_settings()
+    return _subscribe(_open_store(settings), [OpmlFeed(args.url)], not args.no_check, settings)
 
-    factory = _open_store(get_settings())
-    with session_scope(factory, write=True) as session:
-        _, created = add_feed(session, args.url, dt.datetime.now(dt.UTC))
-    print(f"{'added' if created else 'already subscribed'}: {args.url}")
-    return 0
+
+def cmd_feeds_import(args: argparse.Namespace) -> int:
+    from bot.errors import SummitBotError
+    from bot.ingest.opml import read_opml
+
+    try:
+        feeds = read_opml(args.file.read_bytes())
+    except OSError as exc:
+        print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    except SummitBotError as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    if not feeds:
+        print(f"{args.file}: no feeds in this OPML file")
+        return ExitStatus.DONE
+    settings = get_settings()
+    return _subscribe(_open_store(settings), feeds, not args.no_check, settings)
+
+
+def cmd_feeds_export(args: argparse.Namespace) -> int:
+    from bot.ingest.feeds import list_feeds
+    from bot.ingest.opml import write_opml
+
+    with _open_store(get_settings())() as session:
+        feeds = [OpmlFeed(feed.url, feed.title) for feed in list_feeds(session)]
+    document = write_opml(feeds, dt.datetime.now(dt.UTC), "Summit Digest Bot feeds")
+    if args.output is None:
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+    else:
+        args.output.write_bytes(document)
+        print(f"{plural(len(feeds), 'feed')} written to {args.output}")
+    return ExitStatus.DONE
 
 
 def cmd_feeds_remove(args: argparse.Namespace) -> int:
+    """Idempotent like ``add``: a feed that is not subscribed is already removed."""
     from bot.ingest.feeds import remove_feed
     from bot.store.db import session_scope
 
     factory = _open_store(get_settings())
     with session_scope(factory, write=True) as session:
         removed = remove_feed(session, args.url)
-    print(f"removed: {args.url}" if removed else f"not subscribed: {args.url}")
-    return 0 if removed else 1
-
-
-def _when(moment: dt.datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+    print(f"removed: {args.url}" if removed else f"not subscribed (nothing to remove): {args.url}")
+    return ExitStatus.DONE
 
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:
@@ -199,16 +321,17 @@ def cmd_feeds_list(args: argparse.Namespace) -> int:
         feeds = list_feeds(session)
     if args.json:
         print(json.dumps([_feed_json(f) for f in feeds], indent=2))
-        return 0
+        return ExitStatus.DONE
     if not feeds:
         print("no feeds: add one with `summit-bot feeds add URL`")
     for feed in feeds:
         print(f"{feed.url}  [{feed.health}]")
         print(
-            f"    {feed.title or '(untitled)'}; {feed.articles} article(s); "
-            f"last success {_when(feed.last_success)}; next poll {_when(feed.next_poll_at)}"
+            f"    {feed.title or '(untitled)'}; {plural(feed.articles, 'article')}; "
+            f"last success {moment_label(feed.last_success)}; "
+            f"next poll {moment_label(feed.next_poll_at)}"
         )
-    return 0
+    return ExitStatus.DONE
 
 
 def _feed_json(feed: Any) -> dict[str, Any]:
@@ -234,32 +357,41 @@ def cmd_feeds_poll(args: argparse.Namespace) -> int:
             failed = True
             print(f"error: {result.url}: {result.error}", file=sys.stderr)
             continue
-        state = "not modified" if result.not_modified else f"{result.entries} entries"
+        state = (
+            "not modified" if result.not_modified else plural(result.entries, "entry", "entries")
+        )
         print(f"{result.url}: {state}; {result.report.summary()}")
         for note in result.notes() + result.report.notes():
             print(f"    {note}")
         for failure in result.report.failures:
             failed = True
             print(f"error: {failure}", file=sys.stderr)
-    return 1 if failed else 0
+    return ExitStatus.SOME_FAILED if failed else ExitStatus.DONE
 
 
 def _format_day(event: StoredEvent) -> str:
     e = event.event
     if e.date is None:
         return "date unknown"
-    text = e.date.strftime("%a %d %b %Y")
+    text = day_label(e.date)
     if event.last_day and event.last_day != e.date:
-        text += event.last_day.strftime(" – %a %d %b")
+        text += f" – {day_label(event.last_day)}"
     if e.precision.value in ("week", "month"):
         text = f"{e.precision.value} of {e.date.isoformat()}"
     return text
 
 
-def render_text(events: Sequence[StoredEvent], as_of: dt.datetime, out: TextIO) -> None:
-    print(f"Upcoming summits and meetings as of {as_of:%Y-%m-%d %H:%M %Z}", file=out)
+def render_text(
+    events: Sequence[StoredEvent], as_of: dt.datetime, out: TextIO, *, everything: bool = False
+) -> None:
+    """The calendar as text; ``everything`` is ``events --all`` (past and cancelled too)."""
+    if everything:
+        heading = f"All stored summits and meetings, past and cancelled ones too ({len(events)})"
+    else:
+        heading = f"Upcoming summits and meetings as of {moment_label(as_of)}"
+    print(heading, file=out)
     if not events:
-        print("(nothing upcoming)", file=out)
+        print("(nothing stored)" if everything else "(nothing upcoming)", file=out)
     for stored in events:
         e = stored.event
         mark = "" if e.status.value == "scheduled" else f" [{e.status.value}]"
@@ -297,8 +429,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     elif args.json:
         print(json.dumps([e.to_json() for e in events], indent=2, ensure_ascii=False))
     else:
-        render_text(events, as_of, sys.stdout)
-    return 0
+        render_text(events, as_of, sys.stdout, everything=args.all)
+    return ExitStatus.DONE
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -313,4 +445,4 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         print(f"database at revision {current_revision(engine)}")
     finally:
         engine.dispose()
-    return 0
+    return ExitStatus.DONE

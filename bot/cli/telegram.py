@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
 import secrets
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
+from bot.cli.status import ExitStatus
 from bot.errors import SummitBotError
-from bot.settings import Settings, get_settings
+from bot.settings import SettingProblem, Settings, SettingsError, get_settings
 
 log = logging.getLogger("bot.telegram")
 # The update types the bot handles (commands, buttons, being blocked or removed).
 ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"]
+# Waits between attempts to reach the Bot API at start: 1 s, 2 s, 4 s … at most 30 s.
+RETRY_FIRST_WAIT_S = 1.0
+RETRY_MAX_WAIT_S = 30.0
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,9 +58,8 @@ class RedactingFilter(logging.Filter):
 
 
 def protect_token(settings: Settings) -> None:
-    """Keep the token out of logs: quiet httpx's request lines and redact it everywhere."""
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """Keep the token out of logs: redact it from every record (HTTP libraries' URLs carry it)."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # "job added" lines
     token = settings.telegram_bot_token
     if token:
         redactor = RedactingFilter(token)
@@ -61,11 +67,52 @@ def protect_token(settings: Settings) -> None:
             handler.addFilter(redactor)
 
 
+async def wait_for_bot_api(
+    settings: Settings, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+) -> None:
+    """Call getMe until the Bot API answers: one log line per failed attempt, waits doubling
+    up to ``RETRY_MAX_WAIT_S``, for at most TELEGRAM_START_RETRY_SECONDS; then one
+    ``SettingsError`` line. A refused token is final at once."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError
+
+    token = settings.telegram_bot_token or ""
+    root = settings.telegram_api_url.rstrip("/")
+    deadline = time.monotonic() + settings.telegram_start_retry_seconds
+    wait = RETRY_FIRST_WAIT_S
+    for attempt in itertools.count(1):
+        bot = Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot")
+        try:
+            async with bot:  # initialize() calls getMe
+                return
+        except InvalidToken:
+            raise SettingsError(
+                [SettingProblem("telegram_bot_token", token, f"refused by the Bot API at {root}")]
+            ) from None
+        except NetworkError as exc:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                reason = (
+                    f"no answer after {attempt} attempt{'s' if attempt != 1 else ''} "
+                    f"in {settings.telegram_start_retry_seconds:g} s ({exc.message})"
+                )
+                raise SettingsError(
+                    [SettingProblem("telegram_api_url", settings.telegram_api_url, reason)]
+                ) from None
+            wait = min(wait, left)
+            log.warning(
+                "cannot reach the Bot API at %s (attempt %d: %s); retrying in %.0f s",
+                root,
+                attempt,
+                exc.message,
+                wait,
+            )
+            await sleep(wait)
+            wait = min(wait * 2, RETRY_MAX_WAIT_S)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     settings = get_settings()
-    logging.getLogger().setLevel(getattr(logging, settings.log_level.upper(), logging.INFO))
-    if getattr(args, "verbose", False):
-        logging.getLogger().setLevel(logging.DEBUG)
     protect_token(settings)
     if not settings.telegram_bot_token:
         from bot.telegram.console import run_console
@@ -76,6 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.telegram.app import build_application
 
+    asyncio.run(wait_for_bot_api(settings))
     application = build_application(settings)
     try:
         if settings.webhook_url:
@@ -95,15 +143,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             log.info("starting with long polling on %s", settings.telegram_api_url)
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
-        raise SummitBotError(
-            f"the Bot API at {settings.telegram_api_url} refused the token: "
-            "check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_URL"
+        raise SettingsError(
+            [SettingProblem("telegram_bot_token", settings.telegram_bot_token, "refused")]
         ) from None
     except NetworkError as exc:
         raise SummitBotError(
-            f"cannot reach the Bot API at {settings.telegram_api_url}: {exc.message}"
+            f"lost the Bot API at {settings.telegram_api_url}: {exc.message}"
         ) from None
-    return 0
+    return ExitStatus.DONE
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

@@ -15,15 +15,20 @@ DEFAULT_UPCOMING = 5
 
 
 def parse_count(args: list[str]) -> int:
-    """The N of ``/upcoming N`` (default 5, at most 50)."""
+    """The N of ``/upcoming N``: 5 without one; outside 1 to 50 it is refused, not clamped."""
     if not args:
         return DEFAULT_UPCOMING
     text = args[0]
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdigit():
         raise InvalidInputError(
             f"{text!r} is not a number of events. Try /upcoming 10 (1 to {MAX_UPCOMING})."
         )
-    return min(int(text), MAX_UPCOMING)
+    if not 1 <= int(text) <= MAX_UPCOMING:
+        raise InvalidInputError(
+            f"/upcoming {int(text)} is out of range: I show 1 to {MAX_UPCOMING} meetings "
+            f"at a time. Try /upcoming {MAX_UPCOMING}."
+        )
+    return int(text)
 
 
 def next_meeting(services: Services, chat_id: int) -> str:

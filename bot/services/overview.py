@@ -46,12 +46,6 @@ def start_message(services: Services, chat_id: int, name: str | None) -> str:
     )
 
 
-def help_message(
-    services: Services,
-    commands: Sequence[tuple[str, str]],
-    admin_commands: Sequence[tuple[str, str]],
-    is_admin: bool,
-) -> str:
-    return services.renderer.message(
-        "help.html.j2", commands=commands, admin_commands=admin_commands, is_admin=is_admin
-    )
+def help_message(services: Services, commands: Sequence[tuple[str, str, str]]) -> str:
+    """/help: ``commands`` are (name, one-line help, scope) rows of the bot's command table."""
+    return services.renderer.message("help.html.j2", commands=commands)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib.resources
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ from markupsafe import Markup
 from bot.domain import Precision
 from bot.services.views import EventView
 
-DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+# The bundled templates: the top-level templates/ folder, shipped in the package as
+# bot/templates (a symlink in the checkout), found through importlib.resources.
+BUNDLED_TEMPLATES = importlib.resources.files("bot") / "templates"
 MESSAGE_LIMIT = 4096
 EVENT_CUT = "\x1e"
 DAY_CUT = "\x1d"
@@ -158,7 +161,7 @@ class Renderer:
     """Renders the bot's messages from a templates folder (``TEMPLATES_DIR`` overrides)."""
 
     def __init__(self, templates_dir: Path | None = None) -> None:
-        folders = [str(DEFAULT_TEMPLATES_DIR)]
+        folders = [str(BUNDLED_TEMPLATES)]
         if templates_dir is not None:
             folders.insert(0, str(templates_dir))
         self.env = jinja2.Environment(

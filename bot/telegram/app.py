@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
@@ -20,6 +21,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    JobQueue,
     MessageHandler,
     filters,
 )
@@ -31,6 +33,7 @@ from bot.services.clock import Clock, clock_from_setting
 from bot.services.context import ServiceConfig, Services
 from bot.services.ingestion import Ingestion
 from bot.services.rendering import Renderer
+from bot.services.wording import plural
 from bot.settings import Settings
 from bot.store.db import make_engine, make_session_factory
 from bot.store.migrate import upgrade_database
@@ -39,7 +42,7 @@ from bot.telegram.commands import COMMANDS
 from bot.telegram.common import BotState, Context
 from bot.telegram.common import state as state_of
 from bot.telegram.delivery import Deliverer, handle_chat_error
-from bot.telegram.handlers import admin, basic, events, follows, membership, subscription
+from bot.telegram.handlers import basic, membership
 from bot.telegram.handlers import settings as prefs
 from bot.telegram.scheduler import DigestDispatcher
 
@@ -94,14 +97,28 @@ def build_application(
 
     ``request`` replaces the HTTP client (the console chat captures requests locally).
     """
+    runtime = _runtime(settings, services, poll_feeds)
+    builder = _builder(settings, runtime)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data.update(state=runtime.state, runtime=runtime)
+    _add_handlers(application)
+    return application
+
+
+def _runtime(settings: Settings, services: Services | None, poll_feeds: bool) -> Runtime:
     engine = make_engine(settings.database_url)
     services = services or make_services(settings, engine=engine)
-    state = BotState(services=services)
+    state = BotState(services=services, commands=COMMANDS)
     state.ingestion = Ingestion(services, settings)
-    runtime = Runtime(settings, engine, state, poll_feeds=poll_feeds)
+    return Runtime(settings, engine, state, poll_feeds=poll_feeds)
 
+
+def _builder(settings: Settings, runtime: Runtime) -> ApplicationBuilder:  # type: ignore[type-arg]
+    """PTB's builder: the Bot API server, HTML by default, Telegram's rate limits, the hooks."""
     root = settings.telegram_api_url.rstrip("/")
-    builder = (
+    return (
         ApplicationBuilder()
         .token(settings.telegram_bot_token or CONSOLE_TOKEN)
         .base_url(f"{root}/bot")
@@ -128,37 +145,24 @@ def build_application(
         .post_stop(lambda app: _post_stop(app, runtime))
         .post_shutdown(lambda app: _post_shutdown(app, runtime))
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    application = builder.build()
-    application.bot_data["state"] = state
-    application.bot_data["runtime"] = runtime
 
-    add = application.add_handler
-    add(CommandHandler("start", basic.start, _COMMAND_UPDATES))  # welcome; /start subscribe
-    add(CommandHandler("help", basic.help_command, _COMMAND_UPDATES))  # every command
-    add(CommandHandler("subscribe", subscription.subscribe, _COMMAND_UPDATES))  # digests on
-    add(CommandHandler("unsubscribe", subscription.unsubscribe, _COMMAND_UPDATES))  # off
-    add(CommandHandler("next", events.next_meeting, _COMMAND_UPDATES))  # the next meeting
-    add(CommandHandler("upcoming", events.upcoming, _COMMAND_UPDATES))  # the next N meetings
-    add(CommandHandler("digest", events.digest, _COMMAND_UPDATES))  # the digest now
-    add(CommandHandler("ics", events.ics, _COMMAND_UPDATES))  # an .ics calendar file
-    add(CommandHandler("settings", prefs.settings_command, _COMMAND_UPDATES))  # keyboard
-    add(CommandHandler("timezone", prefs.timezone, _COMMAND_UPDATES))  # /timezone Area/City
-    add(CommandHandler("time", prefs.time_command, _COMMAND_UPDATES))  # /time 08:00
-    add(CommandHandler("follow", follows.follow, _COMMAND_UPDATES))  # /follow NAME
-    add(CommandHandler("unfollow", follows.unfollow, _COMMAND_UPDATES))  # /unfollow NAME
-    add(CommandHandler("following", follows.following, _COMMAND_UPDATES))  # the followed names
-    add(CommandHandler("ingest", admin.ingest, _COMMAND_UPDATES))  # admins: /ingest URL
-    add(CommandHandler("feeds", admin.feeds, _COMMAND_UPDATES))  # admins: feed health
-    add(CommandHandler("stats", admin.stats, _COMMAND_UPDATES))  # admins: statistics
-    add(CallbackQueryHandler(prefs.settings_callback, pattern=f"^{keyboards.PREFIX}:"))  # keys
-    add(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))  # blocked
-    add(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))  # group → supergroup
-    add(MessageHandler(filters.COMMAND & _COMMAND_UPDATES, basic.unknown_command))  # unknown
-    add(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, basic.plain_text))  # not a command
+
+def _add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """The command table's commands, then the updates that are not commands."""
+    for command in COMMANDS.commands:
+        application.add_handler(CommandHandler(command.name, command.handler, _COMMAND_UPDATES))
+    for handler in (
+        # A button of the /settings keyboard.
+        CallbackQueryHandler(prefs.settings_callback, pattern=f"^{keyboards.PREFIX}:"),
+        # The bot was blocked, removed or added.
+        ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        # A group became a supergroup.
+        MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated),
+        MessageHandler(filters.COMMAND & _COMMAND_UPDATES, basic.unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, basic.plain_text),
+    ):
+        application.add_handler(handler)
     application.add_error_handler(on_error)  # logs with traceback, replies politely
-    return application
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,7 +173,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = chat.id if chat is not None else None
     if isinstance(error, SummitBotError):
         log.info("chat %s: %s", chat_id, error)
-        text = f"⚠️ {_escape(str(error))}"
+        text = f"⚠️ {html.escape(str(error))}"
     elif isinstance(error, ChatMigrated | Forbidden) and chat_id is not None:
         await handle_chat_error(state_of(context).services, chat_id, error)
         return
@@ -189,24 +193,45 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("chat %s: could not send the error reply: %s", chat_id, exc)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 async def _post_init(application: Application, runtime: Runtime) -> None:  # type: ignore[type-arg]
-    """Migrate the database, set the command menu, start the digest and feed jobs."""
-    await asyncio.to_thread(upgrade_database, runtime.engine)
-    services = runtime.state.services
-    await asyncio.to_thread(digest_service.resolve_unknown, services)
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-
-    deliverer = Deliverer(application.bot, services)
-    runtime.state.deliverer = deliverer
-    dispatcher = DigestDispatcher(services, deliverer)
-    runtime.dispatcher = dispatcher
+    """Migrate the database, set the command menus, start the digest and feed jobs."""
+    await asyncio.to_thread(_prepare_database, runtime)
+    await _set_command_menus(application.bot, runtime.settings)
     jobs = application.job_queue
     if jobs is None:
         raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
+    _schedule_digests(jobs, application.bot, runtime)
+    if runtime.poll_feeds and runtime.state.ingestion is not None:
+        _schedule_feed_polls(jobs, runtime.state.ingestion, runtime.settings.feed_poll_minutes)
+
+
+def _prepare_database(runtime: Runtime) -> None:
+    """Bring the schema up to date; settle deliveries a crash left half done."""
+    upgrade_database(runtime.engine)
+    digest_service.resolve_unknown(runtime.state.services)
+
+
+async def _set_command_menus(bot: Bot, settings: Settings) -> None:
+    """Everyone's menu, and each operator's private menu with the operator commands too."""
+    await bot.set_my_commands(_menu(operator=False))
+    for admin_id in settings.admin_ids:
+        try:
+            await bot.set_my_commands(_menu(operator=True), scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # e.g. the operator never opened a chat with the bot
+            log.info("no operator menu for %s: %s", admin_id, exc)
+
+
+def _menu(*, operator: bool) -> list[BotCommand]:
+    return [BotCommand(c.name, c.help) for c in COMMANDS.visible(operator=operator)]
+
+
+def _schedule_digests(jobs: JobQueue, bot: Bot, runtime: Runtime) -> None:  # type: ignore[type-arg]
+    """The dispatcher: due digests every minute, and once at start for any missed ones."""
+    services = runtime.state.services
+    deliverer = Deliverer(bot, services)
+    runtime.state.deliverer = deliverer
+    dispatcher = DigestDispatcher(services, deliverer)
+    runtime.dispatcher = dispatcher
 
     async def tick(_: Context) -> None:
         await dispatcher.tick()
@@ -223,26 +248,27 @@ async def _post_init(application: Application, runtime: Runtime) -> None:  # typ
         job_kwargs={"misfire_grace_time": 30, "coalesce": True},
     )
     jobs.run_once(started, when=0, name="startup")
-    if runtime.poll_feeds and runtime.state.ingestion is not None:
-        ingestion = runtime.state.ingestion
 
-        async def poll(_: Context) -> None:
-            try:
-                results = await asyncio.to_thread(ingestion.poll_due_feeds)
-            except SummitBotError as exc:
-                log.warning("feed polling: %s", exc)
-                return
-            if results:
-                log.info("polled %d feed(s)", len(results))
 
-        minutes = max(1, runtime.settings.feed_poll_minutes)
-        jobs.run_repeating(
-            poll,
-            interval=minutes * 60,
-            first=30,
-            name=JOB_FEEDS,
-            job_kwargs={"misfire_grace_time": minutes * 60, "coalesce": True},
-        )
+def _schedule_feed_polls(jobs: JobQueue, ingestion: Ingestion, minutes: int) -> None:  # type: ignore[type-arg]
+    """Poll the due feeds every FEED_POLL_MINUTES, in a worker thread."""
+
+    async def poll(_: Context) -> None:
+        try:
+            results = await asyncio.to_thread(ingestion.poll_due_feeds)
+        except SummitBotError as exc:
+            log.warning("feed polling: %s", exc)
+            return
+        if results:
+            log.info("polled %s", plural(len(results), "feed"))
+
+    jobs.run_repeating(
+        poll,
+        interval=minutes * 60,
+        first=30,
+        name=JOB_FEEDS,
+        job_kwargs={"misfire_grace_time": minutes * 60, "coalesce": True},
+    )
 
 
 async def _post_stop(application: Application, runtime: Runtime) -> None:  # type: ignore[type-arg]

@@ -23,6 +23,7 @@ from bot.services.context import Services
 
 if TYPE_CHECKING:
     from bot.services.ingestion import Ingestion
+    from bot.telegram.commands import CommandTable
     from bot.telegram.delivery import Deliverer
 
 P = ParamSpec("P")
@@ -30,6 +31,8 @@ T = TypeVar("T")
 
 Context = ContextTypes.DEFAULT_TYPE
 ADMIN_CACHE_SECONDS = 60.0
+# The administrator cache is dropped whole when it grows past this many (chat, user) pairs.
+ADMIN_CACHE_MAX_ENTRIES = 10_000
 _ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
@@ -38,6 +41,7 @@ class BotState:
     """What handlers share, kept in ``application.bot_data["state"]``."""
 
     services: Services
+    commands: CommandTable  # the command table, for /help
     deliverer: Deliverer | None = None
     ingestion: Ingestion | None = None
     admin_cache: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
@@ -53,8 +57,8 @@ def services(context: Context) -> Services:
     return state(context).services
 
 
-async def call(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a (blocking, database) service call in a worker thread."""
+async def run_in_thread(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a blocking service call (database, network) in a worker thread, off the loop."""
     return await asyncio.to_thread(func, *args, **kwargs)
 
 
@@ -134,7 +138,7 @@ async def may_change_settings(update: Update, context: Context) -> bool:
         return False
     allowed = member.status in _ADMIN_STATUSES
     cache[key] = (now + ADMIN_CACHE_SECONDS, allowed)
-    if len(cache) > 10_000:
+    if len(cache) > ADMIN_CACHE_MAX_ENTRIES:
         cache.clear()
     return allowed
 

@@ -14,7 +14,6 @@ import itertools
 import json
 import logging
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from bot.services import events as event_service
 from bot.services.clock import Clock, OffsetClock, clock_from_setting
 from bot.services.ingestion import SAMPLE_ARTICLE, Ingestion
 from bot.services.rendering import html_to_text
+from bot.services.wording import moment_label
 from bot.settings import Settings
 from bot.store.db import make_engine
 from bot.store.migrate import upgrade_database
@@ -48,6 +48,7 @@ BANNER = """\
 Summit Digest Bot — console chat
 No TELEGRAM_BOT_TOKEN is set, so the bot runs here in the terminal: type commands such as
 /next, /upcoming, /digest, /settings or /help and read the replies; /quit (or Ctrl-D) ends.
+/ics saves the calendar in this folder, /ics FILE or /ics FOLDER where you say.
 To connect a real bot: create one with @BotFather in Telegram, then run
     TELEGRAM_BOT_TOKEN=123456:ABC... summit-bot run
 """
@@ -60,7 +61,8 @@ class ConsoleRequest(BaseRequest):
 
     def __init__(self, out: Printer = print, files_dir: Path | None = None) -> None:
         self.out = out
-        self.files_dir = files_dir or Path(tempfile.gettempdir())
+        self.files_dir = files_dir or Path.cwd()  # where sent files land, unless asked
+        self.save_next_file_as: Path | None = None  # a file or folder the user named
         self.sent: list[dict[str, Any]] = []
         self.keyboard: list[tuple[str, str]] = []  # (label, callback data) of the last one
         self.keyboard_message: dict[str, Any] | None = None
@@ -166,11 +168,18 @@ class ConsoleRequest(BaseRequest):
     def _document(self, params: dict[str, Any], data: RequestData | None) -> dict[str, Any]:
         files = data.multipart_data if data is not None else None
         saved = []
+        asked, self.save_next_file_as = self.save_next_file_as, None
         for value in (files or {}).values():
             filename, raw = str(value[0] or "document"), value[1]
             content = raw if isinstance(raw, bytes) else raw.read()
             target = self.files_dir / Path(filename).name
-            target.write_bytes(content)
+            if asked is not None:
+                target = asked / Path(filename).name if asked.is_dir() else asked
+            try:
+                target.write_bytes(content)
+            except OSError as exc:
+                saved.append(f"nowhere: {target}: {exc.strerror or exc}")
+                continue
             saved.append(f"{target} ({len(content)} bytes)")
         caption = html_to_text(str(params.get("caption", "")))
         self.out(f"bot> 📎 {caption}\n     saved to {', '.join(saved) or 'nowhere'}")
@@ -230,6 +239,11 @@ class Console:
             return True
         if text.lower() in ("/quit", "/exit", "quit", "exit"):
             return False
+        command, _, argument = text.partition(" ")
+        if command == "/ics" and argument.strip():
+            # The console saves the calendar where the user asks (a file or a folder).
+            self.request.save_next_file_as = Path(argument.strip()).expanduser()
+            text = command
         if text.isdigit() and self.request.keyboard:
             index = int(text) - 1
             if 0 <= index < len(self.request.keyboard):
@@ -274,7 +288,7 @@ def prepare_store(settings: Settings, out: Printer) -> Clock:
     start = dt.datetime.combine(_sample_date(), dt.time(6, 0), tzinfo=dt.UTC)
     out(
         "Nothing is upcoming today, so the clock is set to the sample's date: "
-        f"{start:%a %d %b %Y %H:%M} UTC."
+        f"{moment_label(start)}."
     )
     return OffsetClock(start)
 
@@ -304,7 +318,7 @@ async def run_console(
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
-    out(f"Ready. It is {clock.now():%a %d %b %Y %H:%M} UTC for the bot. Try /next")
+    out(f"Ready. It is {moment_label(clock.now())} for the bot. Try /next")
     try:
         while True:
             line = await asyncio.to_thread(read_line)

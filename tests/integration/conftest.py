@@ -47,6 +47,7 @@ def _pg_schema_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
+        (tmp_path / "data").mkdir()  # the bot refuses a SQLite path in a missing folder
         yield f"sqlite:///{tmp_path / 'data' / 'test.sqlite3'}"
     else:
         yield from _pg_schema_url()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from bot.services.clock import FixedClock
 from bot.settings import Settings
 from bot.store import upgrade_database
@@ -43,3 +45,35 @@ async def test_console_ends_at_eof(tmp_path: Path) -> None:
         database_url=url, bot_now=dt.datetime(2025, 10, 27, tzinfo=dt.UTC), telegram_bot_token=None
     )
     assert await run_console(settings, read_line=lambda: None, out=output.append) == 0
+
+
+async def test_console_ics_is_saved_where_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/ics writes to the working folder; /ics FILE or /ics FOLDER where the user says."""
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    upgrade_database(url)
+    now = dt.datetime(2025, 10, 27, 6, 0, tzinfo=dt.UTC)
+    services = make_services(Settings(database_url=url), clock=FixedClock(now))
+    add_event(services, "APEC summit", dt.date(2025, 10, 31))
+    work, folder = tmp_path / "work", tmp_path / "calendars"
+    work.mkdir()
+    folder.mkdir()
+    monkeypatch.chdir(work)
+    lines = iter(
+        ["/ics", f"/ics {tmp_path / 'mine.ics'}", f"/ics {folder}", f"/ics {tmp_path}/no/x.ics"]
+    )
+    output: list[str] = []
+    settings = Settings(database_url=url, bot_now=now, telegram_bot_token=None)
+    assert await run_console(settings, read_line=lambda: next(lines, None), out=output.append) == 0
+    text = "\n".join(output)
+    for saved in (
+        work / "upcoming-summits.ics",
+        tmp_path / "mine.ics",
+        folder / "upcoming-summits.ics",
+    ):
+        assert saved.read_text().startswith("BEGIN:VCALENDAR"), saved
+        assert f"saved to {saved} (" in text
+    assert f"saved to nowhere: {tmp_path}/no/x.ics: No such file or directory" in text
+    assert "1 upcoming meeting —" in text  # one meeting, said in the singular
+    assert "It is Mon 27 Oct 2025, 06:00 UTC for the bot" in text  # the bot's date format

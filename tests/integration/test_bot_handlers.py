@@ -123,6 +123,8 @@ async def test_private_conversation(bot: tuple[App, ConsoleRequest]) -> None:
     assert "/time 08:00" in await ann.text("/time 25:99")
     assert "Europe/Berlin" in await ann.text("/timezone Mars/Olympus")
     assert "/upcoming" in await ann.text("/upcoming lots")
+    assert "out of range" in await ann.text("/upcoming 500")
+    assert "out of range" in await ann.text("/upcoming 0")
     assert "/help" in await ann.text("/frobnicate")
     assert "/help" in await ann.text("hello?")
     assert "Following Xi Jinping" in await ann.text("/follow Xi Jinping")
@@ -179,6 +181,8 @@ async def test_admin_commands(bot: tuple[App, ConsoleRequest]) -> None:
     assert "Events: 2 upcoming" in stats
     assert "No feeds yet" in await Chat(app, request, ADMIN, ADMIN).text("/feeds")
     assert "http" in await Chat(app, request, ADMIN, ADMIN).text("/ingest not-a-url")
+    operator_help = await Chat(app, request, ADMIN, ADMIN).text("/help")
+    assert "Operators" in operator_help and "/stats" in operator_help
 
 
 async def test_ics_document(bot: tuple[App, ConsoleRequest], tmp_path: Path) -> None:

@@ -190,9 +190,14 @@ def test_feeds_commands(
 ) -> None:
     monkeypatch.setenv("FETCH_ALLOW_PRIVATE", "true")  # the test server is on loopback
     url = server.url("/missing.xml")
+    assert main(["feeds", "add", url]) == 1  # checked: a 404 is refused
+    assert capsys.readouterr().err.strip() == f"error: {url}: not added: HTTP 404 Not Found"
+    assert main(["feeds", "add", "--no-check", url]) == 0
     assert main(["feeds", "add", url]) == 0
-    assert main(["feeds", "add", url]) == 0
-    assert capsys.readouterr().out.splitlines() == [f"added: {url}", f"already subscribed: {url}"]
+    assert capsys.readouterr().out.splitlines() == [
+        f"added (not checked): {url}",
+        f"already subscribed: {url}",
+    ]
     assert main(["feeds", "poll"]) == 1
     assert f"error: {url}: HTTP 404 Not Found" in capsys.readouterr().err
     assert main(["feeds", "list"]) == 0
@@ -201,7 +206,7 @@ def test_feeds_commands(
     [info] = json.loads(capsys.readouterr().out)
     assert (info["url"], info["error_count"]) == (url, 1)
     assert main(["feeds", "remove", url]) == 0
-    assert main(["feeds", "remove", url]) == 1
+    assert main(["feeds", "remove", url]) == 0  # idempotent, like add
     assert main(["feeds", "add", "file:///etc/passwd"]) == 1
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 
 from bot.cli.telegram import RedactingFilter
 from bot.services.clock import FixedClock, OffsetClock, SystemClock, clock_from_setting
-from bot.telegram.commands import ADMIN_COMMANDS, COMMANDS
+from bot.telegram.commands import COMMANDS, Scope
 
 
 def test_offset_clock_starts_at_bot_now_and_runs() -> None:
@@ -39,5 +40,15 @@ def test_token_is_redacted_from_log_records() -> None:
 
 
 def test_command_names_are_valid_for_telegram() -> None:
-    for name, description in COMMANDS + ADMIN_COMMANDS:
-        assert name.islower() and 1 <= len(name) <= 32 and 3 <= len(description) <= 256
+    names = [command.name for command in COMMANDS.commands]
+    assert len(names) == len(set(names))
+    for command in COMMANDS.commands:
+        assert re.fullmatch(r"[a-z0-9_]{1,32}", command.name)
+        assert 3 <= len(command.help) <= 256
+
+
+def test_operators_see_their_commands_and_others_do_not() -> None:
+    everyone = {c.name for c in COMMANDS.visible(operator=False)}
+    operator = {c.name for c in COMMANDS.visible(operator=True)}
+    assert {"ingest", "feeds", "stats"} == operator - everyone
+    assert {c.scope for c in COMMANDS.commands} == set(Scope)

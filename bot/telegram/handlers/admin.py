@@ -11,10 +11,10 @@ from bot.services.errors import InvalidInputError
 from bot.telegram.common import (
     Context,
     args_of,
-    call,
     reply,
     reply_all,
     require_bot_admin,
+    run_in_thread,
     services,
     state,
 )
@@ -32,7 +32,7 @@ async def ingest(update: Update, context: Context) -> None:
         await reply(update, context, "Ingestion is not available in this process.")
         return
     await reply(update, context, f"⏳ Reading {escape(args[0])} …")
-    report = await call(ingestion.ingest_url, args[0])
+    report = await run_in_thread(ingestion.ingest_url, args[0])
     lines = [f"📥 {escape(report.summary())}"]
     if report.failures:
         # One reply for every failure: its reason (refused, timed out…) is in the log only.
@@ -44,8 +44,7 @@ async def feeds(update: Update, context: Context) -> None:
     """List the polled feeds with their health (as many messages as it takes)."""
     if not await require_bot_admin(update, context):
         return
-    svc = services(context)
-    lines = await call(stats_service.feed_lines, svc)
+    lines = await run_in_thread(stats_service.feed_lines, services(context))
     if not lines:
         await reply(
             update, context, "No feeds yet. Add one with <code>summit-bot feeds add URL</code>."
@@ -59,5 +58,5 @@ async def stats(update: Update, context: Context) -> None:
     if not await require_bot_admin(update, context):
         return
     svc = services(context)
-    collected = await call(stats_service.collect, svc)
+    collected = await run_in_thread(stats_service.collect, svc)
     await reply_all(update, context, svc.renderer.messages("stats.html.j2", stats=collected))

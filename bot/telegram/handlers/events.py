@@ -5,31 +5,42 @@ from __future__ import annotations
 from telegram import InputFile, Update
 
 from bot.services import calendar, digests, meetings
-from bot.telegram.common import Context, args_of, call, chat_id_of, reply, reply_all, services
+from bot.services.wording import plural
+from bot.telegram.common import (
+    Context,
+    args_of,
+    chat_id_of,
+    reply,
+    reply_all,
+    run_in_thread,
+    services,
+)
 
 
 async def next_meeting(update: Update, context: Context) -> None:
     """Reply with the next upcoming meeting."""
-    text = await call(meetings.next_meeting, services(context), chat_id_of(update))
+    text = await run_in_thread(meetings.next_meeting, services(context), chat_id_of(update))
     await reply(update, context, text)
 
 
 async def upcoming(update: Update, context: Context) -> None:
     """Reply with the next N meetings (``/upcoming 10``)."""
     count = meetings.parse_count(args_of(context))
-    texts = await call(meetings.upcoming_messages, services(context), chat_id_of(update), count)
+    texts = await run_in_thread(
+        meetings.upcoming_messages, services(context), chat_id_of(update), count
+    )
     await reply_all(update, context, texts)
 
 
 async def digest(update: Update, context: Context) -> None:
     """Reply with the digest this chat would get now."""
-    result = await call(digests.digest_for, services(context), chat_id_of(update))
+    result = await run_in_thread(digests.digest_for, services(context), chat_id_of(update))
     await reply_all(update, context, result.messages)
 
 
 async def ics(update: Update, context: Context) -> None:
     """Send the upcoming (followed) meetings as an .ics calendar file."""
-    data, count = await call(calendar.ics_bytes, services(context), chat_id_of(update))
+    data, count = await run_in_thread(calendar.ics_bytes, services(context), chat_id_of(update))
     if not count:
         await reply(update, context, "Nothing upcoming to put in a calendar right now.")
         return
@@ -38,6 +49,6 @@ async def ics(update: Update, context: Context) -> None:
     await context.bot.send_document(
         chat.id,
         InputFile(data, filename="upcoming-summits.ics"),
-        caption=f"🗓 {count} upcoming meeting{'s' if count != 1 else ''} — open the file to "
+        caption=f"🗓 {plural(count, 'upcoming meeting')} — open the file to "
         "add them to your calendar.",
     )

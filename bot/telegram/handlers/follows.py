@@ -9,12 +9,12 @@ from telegram import Update
 from bot.services import follows as follow_service
 from bot.telegram.common import (
     Context,
-    call,
     chat_id_of,
     chat_type_of,
     joined_args,
     reply,
     require_chat_admin,
+    run_in_thread,
     services,
 )
 
@@ -24,7 +24,7 @@ async def follow(update: Update, context: Context) -> None:
     if not await require_chat_admin(update, context):
         return
     name = follow_service.clean_name(joined_args(context))
-    added = await call(
+    added = await run_in_thread(
         follow_service.follow, services(context), chat_id_of(update), name, chat_type_of(update)
     )
     if added:
@@ -42,7 +42,9 @@ async def unfollow(update: Update, context: Context) -> None:
     if not await require_chat_admin(update, context):
         return
     name = follow_service.clean_name(joined_args(context))
-    removed = await call(follow_service.unfollow, services(context), chat_id_of(update), name)
+    removed = await run_in_thread(
+        follow_service.unfollow, services(context), chat_id_of(update), name
+    )
     if removed:
         text = f"Stopped following <b>{escape(name)}</b>."
     else:
@@ -52,7 +54,7 @@ async def unfollow(update: Update, context: Context) -> None:
 
 async def following(update: Update, context: Context) -> None:
     """List what this chat follows."""
-    names = await call(follow_service.follows, services(context), chat_id_of(update))
+    names = await run_in_thread(follow_service.follows, services(context), chat_id_of(update))
     if not names:
         text = "You follow nothing, so you see every event. Try /follow Xi Jinping or /follow APEC."
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, Update
 
 from bot.services import chats as chat_service
-from bot.telegram.common import Context, call, services
+from bot.telegram.common import Context, run_in_thread, services
 
 _GONE = (ChatMember.BANNED, ChatMember.LEFT)
 
@@ -16,7 +16,7 @@ async def my_chat_member(update: Update, context: Context) -> None:
     if change is None:
         return
     if change.new_chat_member.status in _GONE:
-        await call(
+        await run_in_thread(
             chat_service.deactivate,
             services(context),
             change.chat.id,
@@ -29,6 +29,6 @@ async def migrated(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    await call(
+    await run_in_thread(
         chat_service.migrate_chat, services(context), message.chat.id, message.migrate_to_chat_id
     )

@@ -17,20 +17,20 @@ from bot.services.schedule import zone
 from bot.telegram import keyboards
 from bot.telegram.common import (
     Context,
-    call,
     chat_id_of,
     chat_type_of,
     joined_args,
     may_change_settings,
     reply,
     require_chat_admin,
+    run_in_thread,
     services,
 )
 
 
 async def settings_command(update: Update, context: Context) -> None:
     """Show this chat's settings with buttons to change them."""
-    chat, text = await call(overview.settings_for, services(context), chat_id_of(update))
+    chat, text = await run_in_thread(overview.settings_for, services(context), chat_id_of(update))
     await reply(update, context, text, reply_markup=keyboards.main_menu(chat))
 
 
@@ -75,10 +75,12 @@ async def _show_or_set(
         return
     value = joined_args(context)
     if not value:
-        chat = await call(chat_service.get_chat, services(context), chat_id_of(update))
+        chat = await run_in_thread(chat_service.get_chat, services(context), chat_id_of(update))
         await reply(update, context, show(chat))
         return
-    chat = await call(setter, services(context), chat_id_of(update), value, chat_type_of(update))
+    chat = await run_in_thread(
+        setter, services(context), chat_id_of(update), value, chat_type_of(update)
+    )
     await reply(update, context, _confirm(services(context), chat, done(chat)))
 
 
@@ -113,18 +115,24 @@ async def settings_callback(update: Update, context: Context) -> None:
     note = ""
     try:
         if action == "tz":
-            await call(chat_service.set_timezone, svc, chat_id, value, chat_type_of(update))
+            await run_in_thread(
+                chat_service.set_timezone, svc, chat_id, value, chat_type_of(update)
+            )
             note = f"Time zone: {value}"
         elif action == "time":
-            await call(chat_service.set_digest_time, svc, chat_id, value, chat_type_of(update))
+            await run_in_thread(
+                chat_service.set_digest_time, svc, chat_id, value, chat_type_of(update)
+            )
             note = f"Digest time: {value}"
         elif action == "freq":
-            await call(chat_service.set_frequency, svc, chat_id, value, chat_type_of(update))
+            await run_in_thread(
+                chat_service.set_frequency, svc, chat_id, value, chat_type_of(update)
+            )
             note = f"Frequency: {value}"
     except InvalidInputError as exc:
         await query.answer(str(exc)[:200], show_alert=True)
         return
-    chat, text = await call(overview.settings_for, svc, chat_id)
+    chat, text = await run_in_thread(overview.settings_for, svc, chat_id)
     markup: InlineKeyboardMarkup
     if action == "tzmenu":
         markup = keyboards.timezone_menu(chat)

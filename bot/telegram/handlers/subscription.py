@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 
 from bot.services import chats as chat_service
 from bot.telegram.common import (
     Context,
-    call,
     chat_id_of,
     chat_title_of,
     chat_type_of,
     reply,
     require_chat_admin,
+    run_in_thread,
     services,
 )
 
@@ -21,7 +23,7 @@ async def subscribe(update: Update, context: Context) -> None:
     """Subscribe this chat to digests on its schedule."""
     if not await require_chat_admin(update, context):
         return
-    chat, already = await call(
+    chat, already = await run_in_thread(
         chat_service.subscribe,
         services(context),
         chat_id_of(update),
@@ -35,20 +37,16 @@ async def subscribe(update: Update, context: Context) -> None:
             f"✅ Subscribed! You'll get a digest {chat.schedule_text}.\n"
             "Change it with /settings, /time 07:30 or /timezone Europe/Berlin."
         )
-    await reply(update, context, _html(text))
+    await reply(update, context, escape(text))
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
     """Stop this chat's digests."""
     if not await require_chat_admin(update, context):
         return
-    was = await call(chat_service.unsubscribe, services(context), chat_id_of(update))
+    was = await run_in_thread(chat_service.unsubscribe, services(context), chat_id_of(update))
     if was:
         text = "👋 Unsubscribed: no more digests here. /subscribe brings them back."
     else:
         text = "This chat is not subscribed, so there is nothing to stop. /subscribe to start."
     await reply(update, context, text)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
