@@ -15,7 +15,7 @@ from bot.domain import Status
 from bot.ingest import ingest
 from bot.ingest.sources import file_input
 from bot.settings import Settings
-from bot.store import upcoming_events
+from bot.store import upcoming
 from tests.fakes.calendar import fill_synthetic_calendar
 
 from .conftest import FakeExtractor, meeting, write_article
@@ -30,11 +30,11 @@ def test_upcoming_from_a_large_calendar(
     # Its speed with 100,000 events is measured by bench/ingest.py, not asserted here.
     fill_synthetic_calendar(engine, 20_000)
     with session_factory() as session:
-        events = upcoming_events(session, NOW, limit=50)
+        events = upcoming(session, NOW.date(), limit=50)
     assert len(events) == 50
-    dates = [e.event.date for e in events]
+    dates = [e.date for e in events]
     assert None not in dates and dates == sorted(dates) and dates[0] >= NOW.date()
-    assert all(e.sources and e.event.status is not Status.CANCELLED for e in events)
+    assert all(e.sources and e.status is not Status.CANCELLED for e in events)
 
 
 def test_ics_export(
