@@ -15,7 +15,7 @@ from bot import __version__
 from bot.errors import SummitBotError
 
 # Sub-command modules, in the order their commands are listed in --help.
-_MODULES = ("bot.cli.extract", "bot.cli.store", "bot.cli.telegram")
+_MODULES = ("bot.cli.extract", "bot.cli.store", "bot.cli.telegram", "bot.cli.web")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -409,3 +409,22 @@ def last_feed_poll(session: Session) -> dt.datetime | None:
 def ping(session: Session) -> None:
     """Raises when the database cannot answer."""
     session.execute(text("SELECT 1"))
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def deliveries_by_status(session: Session) -> dict[str, int]:
+    query = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+    return {str(status): int(count) for status, count in session.execute(query)}
+
+
+def feed_health(session: Session) -> tuple[int, int, int]:
+    """Feeds, feeds whose last poll failed, and their consecutive failures summed."""
+    query = select(
+        func.count(FeedRow.id),
+        func.count(FeedRow.id).filter(FeedRow.error_count > 0),
+        func.coalesce(func.sum(FeedRow.error_count), 0),
+    )
+    feeds, failing, errors = session.execute(query).one()
+    return int(feeds), int(failing), int(errors)
