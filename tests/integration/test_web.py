@@ -30,7 +30,7 @@ def client_for(services: Services) -> httpx.AsyncClient:
 
 
 def _titles(html: str) -> list[str]:
-    return re.findall(r"<h3>([^<]+)", html)
+    return re.findall(r'<span class="title">([^<]+)', html)
 
 
 async def test_page_lists_upcoming_meetings_by_day_and_filters_them(
@@ -50,7 +50,7 @@ async def test_page_lists_upcoming_meetings_by_day_and_filters_them(
     ]  # the past ASEAN summit is not listed; the title is escaped as in the bot
     assert "<script>" not in html
     assert html.index("Tue 28 Oct 2025") < html.index("Wed 29 Oct 2025")
-    assert "📍 Tokyo" in html and "Sanae Takaichi" in html
+    assert '<span class="place">Tokyo</span>' in html and "Sanae Takaichi" in html
     assert 'class="status status-possible">possible<' in html
     assert 'href="https://news.example/takaichi"' in html
     narrowed = (await client.get("/", params={"person": "Xi Jinping"})).text
