@@ -36,7 +36,7 @@ def cmd_web(args: argparse.Namespace) -> int:
         services = services_from_settings(settings, engine=engine)
         host = args.host or settings.http_host
         port = settings.http_port if args.port is None else args.port
-        asyncio.run(serve(services, host, port, settings.public_url))
+        asyncio.run(serve(services, host, port))
     except KeyboardInterrupt:
         pass
     finally:

@@ -9,6 +9,7 @@ in the file, marked CANCELLED, so calendars remove them.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -122,6 +123,21 @@ class IcsOffer:
     data: bytes | None = None
     count: int = 0
 
+    @property
+    def link_message(self) -> str:
+        """The reply with the subscription link (Telegram HTML)."""
+        if self.link is None or self.https_link is None:
+            raise ValueError("this offer is a file, not a link")
+        # Telegram links only http(s) and tg:, so the webcal:// address is given to copy.
+        return (
+            "🗓 <b>Subscribe to this chat's calendar</b> (with its follows): add\n"
+            f"<code>{html.escape(self.link)}</code>\n"
+            "to Google, Apple or Thunderbird calendar, or open "
+            f'<a href="{html.escape(self.https_link)}">the .ics address</a>. '
+            "Postponements and cancellations then show up by themselves.\n"
+            "<i>/ics reset</i> gives the chat a new address and retires this one."
+        )
+
 
 def subscription_link(public_url: str, token: str) -> tuple[str, str]:
     """The ``webcal://`` address calendar apps subscribe to, and the same over https."""
@@ -131,14 +147,13 @@ def subscription_link(public_url: str, token: str) -> tuple[str, str]:
     return webcal, https
 
 
-def ics_offer(
-    services: Services, chat_id: int, public_url: str | None, reset: bool = False
-) -> IcsOffer:
-    """/ics: the chat's subscription link when ``public_url`` is set, the file otherwise.
+def ics_offer(services: Services, chat_id: int, reset: bool = False) -> IcsOffer:
+    """/ics: the chat's subscription link when ``PUBLIC_URL`` is set, the file otherwise.
 
     ``reset`` (``/ics reset``) replaces the chat's calendar token, so that the old address
     stops working.
     """
+    public_url = services.config.public_url
     if public_url:
         webcal, https = subscription_link(public_url, calendar_token(services, chat_id, reset))
         return IcsOffer(link=webcal, https_link=https)

@@ -28,6 +28,7 @@ class ServiceConfig:
     missed_digest_grace: dt.timedelta = dt.timedelta(hours=3)
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     digest_days: int = 14  # how far ahead a daily digest looks (weekly: twice as far)
+    public_url: str | None = None  # where people reach the web side (webcal:// links)
 
 
 @dataclass(slots=True)
@@ -70,5 +71,6 @@ def services_from_settings(
             default_digest_time=settings.default_digest_time,
             missed_digest_grace=dt.timedelta(hours=settings.missed_digest_grace_hours),
             admin_ids=frozenset(settings.admin_ids),
+            public_url=settings.public_url,
         ),
     )

@@ -80,8 +80,9 @@ def _choices(events: Sequence[EventView]) -> dict[str, list[str]]:
     }
 
 
-def create_app(services: Services, public_url: str | None = None) -> Starlette:
-    """The web application on ``services``; ``public_url`` makes the page's webcal:// link."""
+def create_app(services: Services) -> Starlette:
+    """The web application on ``services`` (``PUBLIC_URL`` makes the page's webcal:// link)."""
+    public_url = services.config.public_url
     registry = registry_for(services)
 
     async def blocking(function: Callable[..., _T], *args: Any) -> _T:

@@ -75,9 +75,9 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
-def _config(services: Services, public_url: str | None) -> uvicorn.Config:
+def _config(services: Services) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(services, public_url),
+        create_app(services),
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -85,12 +85,10 @@ def _config(services: Services, public_url: str | None) -> uvicorn.Config:
     )
 
 
-async def start(
-    services: Services, host: str, port: int, public_url: str | None = None
-) -> WebServer:
+async def start(services: Services, host: str, port: int) -> WebServer:
     """Serve in the running loop; returns once the server accepts connections."""
     sock = bind(host, port)
-    server = _EmbeddedServer(_config(services, public_url))
+    server = _EmbeddedServer(_config(services))
     task = asyncio.create_task(server.serve(sockets=[sock]), name="web-server")
     while not server.started:
         if task.done():
@@ -103,10 +101,10 @@ async def start(
     return running
 
 
-async def serve(services: Services, host: str, port: int, public_url: str | None = None) -> None:
+async def serve(services: Services, host: str, port: int) -> None:
     """Serve until interrupted (``summit-bot web``)."""
     sock = bind(host, port)
-    server = uvicorn.Server(_config(services, public_url))
+    server = uvicorn.Server(_config(services))
     log.info("serving the calendar on http://%s:%s/", host, sock.getsockname()[1])
     try:
         await server.serve(sockets=[sock])

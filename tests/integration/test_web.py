@@ -3,6 +3,7 @@ server started inside a running loop (SQLite, and PostgreSQL when it runs)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import socket
@@ -89,14 +90,19 @@ async def test_calendar_feeds(services: Services, calendar: dict[str, int]) -> N
 def test_ics_offers_a_subscription_link_when_the_bot_has_a_public_address(
     services: Services, calendar: dict[str, int]
 ) -> None:
-    offer = calendar_service.ics_offer(services, 8, "https://summits.example.org/")
+    public = dataclasses.replace(
+        services,
+        config=dataclasses.replace(services.config, public_url="https://summits.example.org/"),
+    )
+    offer = calendar_service.ics_offer(public, 8)
     token = calendar_service.calendar_token(services, 8)
     assert offer.link == f"webcal://summits.example.org/c/{token}.ics"
     assert offer.https_link == f"https://summits.example.org/c/{token}.ics"
     assert offer.data is None
-    reset = calendar_service.ics_offer(services, 8, "https://summits.example.org", reset=True)
+    assert f"<code>webcal://summits.example.org/c/{token}.ics</code>" in offer.link_message
+    reset = calendar_service.ics_offer(public, 8, reset=True)
     assert reset.link is not None and token not in reset.link
-    as_file = calendar_service.ics_offer(services, 8, None)
+    as_file = calendar_service.ics_offer(services, 8)
     assert as_file.link is None and as_file.count == 4
     assert as_file.data is not None and as_file.data.startswith(b"BEGIN:VCALENDAR")
 
