@@ -7,7 +7,7 @@ varied so that its content hash differs), then, each phase in a fresh process:
   3. the same into PostgreSQL (a fresh schema, dropped afterwards);
 and prints articles/s, words/s and peak memory (VmHWM) for each, with the ratio of ingest to
 bare extraction (the target is >= 0.8). Then it stores 100,000 synthetic events and times
-``upcoming_events`` on both databases.
+the calendar query (``bot.store.upcoming``) on both databases.
 
     .venv/bin/python bench/ingest.py [--articles 2000] [--events 100000] [--no-postgres]
 """
@@ -146,8 +146,8 @@ def fill_events(url: str, n_events: int) -> None:
 
 
 def time_query(url: str, runs: int = 20) -> tuple[float, float]:
-    """Median and worst ms of ``upcoming_events`` (limit 50, with sources)."""
-    from bot.store import make_session_factory, upcoming_events
+    """Median and worst ms of the calendar query (limit 50, with sources)."""
+    from bot.store import make_session_factory, upcoming
 
     factory = make_session_factory(url)
     as_of = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
@@ -155,7 +155,7 @@ def time_query(url: str, runs: int = 20) -> tuple[float, float]:
     for _ in range(runs):
         with factory() as session:
             started = time.perf_counter()
-            upcoming_events(session, as_of, limit=50)
+            upcoming(session, as_of.date(), limit=50, include_undated=True)
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings), max(timings)
 
@@ -201,7 +201,7 @@ def main() -> int:
                 filled = time.perf_counter() - started
                 median, worst = time_query(url)
                 print(
-                    f"upcoming_events, {args.events} events in {name}: median {median:.1f} ms, "
+                    f"calendar query, {args.events} events in {name}: median {median:.1f} ms, "
                     f"worst {worst:.1f} ms (filled in {filled:.0f} s)"
                 )
             finally:

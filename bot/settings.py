@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     default_digest_time: dt.time = dt.time(8, 0)
     missed_digest_grace_hours: float = 3.0
 
+    # Web: the calendar page and feeds (0: the bot serves no HTTP; `summit-bot web` still can)
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    public_url: str | None = None  # e.g. https://summits.example.org: /ics offers webcal://
+
     # Demos and tests: the bot behaves as if it were this moment.
     bot_now: dt.datetime | None = None
 
@@ -114,6 +119,7 @@ class Settings(BaseSettings):
         "webhook_secret",
         "bot_now",
         "templates_dir",
+        "public_url",
         mode="before",
     )
     @classmethod

@@ -19,7 +19,7 @@ from bot.errors import SummitBotError
 from bot.settings import Settings, SettingsError, check_environment, get_settings
 
 # Sub-command modules, in the order their commands are listed in --help.
-_MODULES = ("bot.cli.extract", "bot.cli.store", "bot.cli.telegram")
+_MODULES = ("bot.cli.extract", "bot.cli.store", "bot.cli.telegram", "bot.cli.web")
 # Commands that never open the database, so its checks (and the default ./data/) are skipped.
 _WITHOUT_DATABASE = frozenset({"extract", "dates"})
 # Libraries whose INFO lines are per-request chatter: they are shown only at DEBUG.

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     import httpx
     from sqlalchemy.orm import Session, sessionmaker
 
+    from bot.domain.calendar import EventView
     from bot.ingest.service import ExtractorLike, IngestReport
-    from bot.store.queries import StoredEvent
 
 # Alembic reports every step at INFO (some on import); a current schema is not news.
 logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -369,20 +369,19 @@ def cmd_feeds_poll(args: argparse.Namespace) -> int:
     return ExitStatus.SOME_FAILED if failed else ExitStatus.DONE
 
 
-def _format_day(event: StoredEvent) -> str:
-    e = event.event
-    if e.date is None:
+def _format_day(event: EventView) -> str:
+    if event.date is None:
         return "date unknown"
-    text = day_label(e.date)
-    if event.last_day and event.last_day != e.date:
+    text = day_label(event.date)
+    if event.last_day and event.last_day != event.date:
         text += f" – {day_label(event.last_day)}"
-    if e.precision.value in ("week", "month"):
-        text = f"{e.precision.value} of {e.date.isoformat()}"
+    if event.precision.value in ("week", "month"):
+        text = f"{event.precision.value} of {event.date.isoformat()}"
     return text
 
 
 def render_text(
-    events: Sequence[StoredEvent], as_of: dt.datetime, out: TextIO, *, everything: bool = False
+    events: Sequence[EventView], as_of: dt.datetime, out: TextIO, *, everything: bool = False
 ) -> None:
     """The calendar as text; ``everything`` is ``events --all`` (past and cancelled too)."""
     if everything:
@@ -392,39 +391,42 @@ def render_text(
     print(heading, file=out)
     if not events:
         print("(nothing stored)" if everything else "(nothing upcoming)", file=out)
-    for stored in events:
-        e = stored.event
-        mark = "" if e.status.value == "scheduled" else f" [{e.status.value}]"
-        place = f" — {e.place}" if e.place else ""
-        print(f"\n{_format_day(stored)}: {stored.title}{place}{mark}", file=out)
-        for change in stored.changes:
+    for event in events:
+        mark = "" if event.status.value == "scheduled" else f" [{event.status.value}]"
+        place = f" — {event.place}" if event.place else ""
+        print(f"\n{_format_day(event)}: {event.title}{place}{mark}", file=out)
+        for change in event.changes:
             print(
-                f"    changed {change['field']}: {change['old']} -> {change['new']} "
-                f"(reported {change['reported']})",
+                f"    changed {change.field}: {change.old} -> {change.new} "
+                f"(reported {change.reported})",
                 file=out,
             )
-        for source in stored.sources:
+        for source in reversed(event.sources):  # oldest first
             where = source.url or source.source
             print(f"    source: {source.published} {source.title[:80]} <{where}>", file=out)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    from bot.store.ics import events_to_ics
-    from bot.store.queries import default_now, upcoming_events
+    from bot.services.calendar import to_ics
+    from bot.services.clock import clock_from_setting
+    from bot.store.queries import upcoming
 
     settings = get_settings()
     factory = _open_store(settings)
-    as_of = args.as_of or default_now()
+    as_of = args.as_of or clock_from_setting(settings.bot_now).now()
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=dt.UTC)
     with factory() as session:
-        events = upcoming_events(
+        events = upcoming(
             session,
-            as_of,
+            as_of.astimezone(dt.UTC).date(),
             limit=args.limit,
+            include_undated=True,
             include_past=args.all,
             include_cancelled=args.all or args.ics,
         )
     if args.ics:
-        sys.stdout.buffer.write(events_to_ics(events, as_of))
+        sys.stdout.buffer.write(to_ics(events, as_of))
         sys.stdout.flush()
     elif args.json:
         print(json.dumps([e.to_json() for e in events], indent=2, ensure_ascii=False))

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.services.context import Services
@@ -20,7 +19,8 @@ from bot.services.schedule import (
     parse_frequency,
     parse_timezone,
 )
-from bot.store.models import ChatRow, DeliveryRow, DigestItemRow, FollowRow
+from bot.store import repository
+from bot.store.models import ChatRow
 
 log = logging.getLogger(__name__)
 
@@ -80,42 +80,30 @@ def _info(row: ChatRow) -> ChatInfo:
     )
 
 
-def _row(
+def _defaults(services: Services) -> repository.ChatDefaults:
+    config = services.config
+    return repository.ChatDefaults(
+        config.default_timezone, config.default_digest_time, Frequency.DAILY.value
+    )
+
+
+def ensure_chat(
     session: Session,
     services: Services,
     chat_id: int,
     chat_type: str | None = None,
     title: str | None = None,
 ) -> ChatRow:
-    row = session.get(ChatRow, chat_id)
-    now = services.now()
-    if row is None:
-        row = ChatRow(
-            chat_id=chat_id,
-            type=chat_type or ("private" if chat_id > 0 else "group"),
-            title=title,
-            timezone=services.config.default_timezone,
-            digest_time=services.config.default_digest_time,
-            digest_weekday=0,
-            frequency=Frequency.DAILY.value,
-            active=False,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()
-    else:
-        if chat_type and row.type != chat_type:
-            row.type = chat_type
-        if title is not None and row.title != title:
-            row.title = title
-    return row
+    """The chat's row in this transaction, stored (unsubscribed, defaults) when it is new."""
+    return repository.ensure_chat(
+        session, chat_id, _defaults(services), services.now(), chat_type, title
+    )
 
 
 def get_chat(services: Services, chat_id: int) -> ChatInfo:
     """A chat's settings; a chat never seen before gets the defaults (nothing is stored)."""
     with services.session() as session:
-        row = session.get(ChatRow, chat_id)
+        row = repository.get_chat(session, chat_id)
         if row is not None:
             return _info(row)
     return ChatInfo(
@@ -137,7 +125,7 @@ def subscribe(
 ) -> tuple[ChatInfo, bool]:
     """Subscribe a chat; returns its settings and whether it was already subscribed."""
     with services.session(write=True) as session:
-        row = _row(session, services, chat_id, chat_type, title)
+        row = ensure_chat(session, services, chat_id, chat_type, title)
         already = row.active and row.frequency != Frequency.OFF.value
         if not already:
             row.active = True
@@ -150,7 +138,7 @@ def subscribe(
 def unsubscribe(services: Services, chat_id: int) -> bool:
     """Unsubscribe a chat; returns whether it was subscribed (idempotent)."""
     with services.session(write=True) as session:
-        row = session.get(ChatRow, chat_id)
+        row = repository.get_chat(session, chat_id)
         if row is None or not row.active:
             return False
         row.active = False
@@ -203,7 +191,7 @@ def _change(
 ) -> ChatInfo:
     """Apply a change to the chat's row (made if new) and stamp it, in one write."""
     with services.session(write=True) as session:
-        row = _row(session, services, chat_id, chat_type)
+        row = ensure_chat(session, services, chat_id, chat_type)
         apply(row)
         row.updated_at = services.now()
         return _info(row)
@@ -212,7 +200,7 @@ def _change(
 def deactivate(services: Services, chat_id: int, reason: str) -> bool:
     """The bot cannot write to the chat any more (blocked, removed): stop sending to it."""
     with services.session(write=True) as session:
-        row = session.get(ChatRow, chat_id)
+        row = repository.get_chat(session, chat_id)
         if row is None or not row.active:
             return False
         row.active = False
@@ -224,41 +212,12 @@ def deactivate(services: Services, chat_id: int, reason: str) -> bool:
 def migrate_chat(services: Services, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move its subscription, follows and history to ``new_id``."""
     with services.session(write=True) as session:
-        old = session.get(ChatRow, old_id)
-        if old is None:
+        if not repository.move_chat(session, old_id, new_id):
             return
-        existing = session.get(ChatRow, new_id)
-        if existing is None:
-            # Insert the new row, move the children, drop the old row (portable; no PK update).
-            session.add(
-                ChatRow(
-                    chat_id=new_id,
-                    type="supergroup",
-                    title=old.title,
-                    timezone=old.timezone,
-                    digest_time=old.digest_time,
-                    digest_weekday=old.digest_weekday,
-                    frequency=old.frequency,
-                    active=old.active,
-                    created_at=old.created_at,
-                    updated_at=old.updated_at,
-                )
-            )
-            session.flush()
-            for model in (FollowRow, DeliveryRow, DigestItemRow):
-                session.execute(update(model).where(model.chat_id == old_id).values(chat_id=new_id))
-        else:
-            existing.active = existing.active or old.active
-        session.execute(delete(ChatRow).where(ChatRow.chat_id == old_id))
     log.info("chat %s migrated to %s", old_id, new_id)
 
 
 def subscribed_chats(services: Services) -> list[ChatInfo]:
     """Every subscribed chat whose digests are not off."""
     with services.session() as session:
-        rows = session.scalars(
-            select(ChatRow)
-            .where(ChatRow.active.is_(True), ChatRow.frequency != Frequency.OFF.value)
-            .order_by(ChatRow.chat_id)
-        )
-        return [_info(row) for row in rows]
+        return [_info(row) for row in repository.active_chats(session, Frequency.OFF.value)]

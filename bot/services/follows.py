@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
-
-from bot.services.chats import _row
+from bot.services import chats as chat_service
 from bot.services.context import Services
 from bot.services.errors import InvalidInputError
-from bot.store.models import FollowRow
+from bot.store import repository
 
 MAX_FOLLOWS = 50
 MAX_NAME = 100
@@ -30,30 +28,23 @@ def clean_name(text: str) -> str:
 def follows(services: Services, chat_id: int) -> list[str]:
     """The names a chat follows, in the order it added them."""
     with services.session() as session:
-        return list(
-            session.scalars(
-                select(FollowRow.value)
-                .where(FollowRow.chat_id == chat_id)
-                .order_by(FollowRow.created_at, FollowRow.id)
-            )
-        )
+        return repository.followed_names(session, chat_id)
 
 
 def follow(services: Services, chat_id: int, text: str, chat_type: str | None = None) -> bool:
     """Follow a name; returns False when the chat already followed it."""
     name = clean_name(text)
     with services.session(write=True) as session:
-        _row(session, services, chat_id, chat_type)
-        existing = list(
-            session.scalars(select(FollowRow.value).where(FollowRow.chat_id == chat_id))
-        )
+        # A follow belongs to a chat: a chat seen for the first time is stored, unsubscribed.
+        chat_service.ensure_chat(session, services, chat_id, chat_type)
+        existing = repository.followed_names(session, chat_id)
         if any(value.casefold() == name.casefold() for value in existing):
             return False
         if len(existing) >= MAX_FOLLOWS:
             raise InvalidInputError(
                 f"This chat already follows {MAX_FOLLOWS} names; /unfollow some first."
             )
-        session.add(FollowRow(chat_id=chat_id, kind="any", value=name, created_at=services.now()))
+        repository.add_follow(session, chat_id, name, services.now())
         return True
 
 
@@ -61,9 +52,4 @@ def unfollow(services: Services, chat_id: int, text: str) -> bool:
     """Stop following a name (case-insensitive); returns False when it was not followed."""
     name = clean_name(text)
     with services.session(write=True) as session:
-        result = session.execute(
-            delete(FollowRow).where(
-                FollowRow.chat_id == chat_id, func.lower(FollowRow.value) == name.lower()
-            )
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return repository.remove_follow(session, chat_id, name)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from bot.services import chats as chat_service
-from bot.services import follows as follow_service
+from bot.services import events as event_service
 from bot.services.context import Services
 from bot.services.errors import InvalidInputError
-from bot.services.events import upcoming
 from bot.services.rendering import group_by_day, make_entry
-from bot.services.schedule import zone
 
 MAX_UPCOMING = 50
 DEFAULT_UPCOMING = 5
@@ -33,33 +30,23 @@ def parse_count(args: list[str]) -> int:
 
 def next_meeting(services: Services, chat_id: int) -> str:
     """The next upcoming meeting after now, as one HTML message."""
-    chat = chat_service.get_chat(services, chat_id)
-    followed = follow_service.follows(services, chat_id)
-    tz = zone(chat.timezone)
-    today = services.now().astimezone(tz).date()
-    with services.session() as session:
-        events = upcoming(session, today, limit=2, follows=followed)
-    entries = [make_entry(event, tz, today) for event in events]
+    calendar = event_service.for_chat(services, chat_id, limit=2)
+    entries = [make_entry(event, calendar.tz, calendar.today) for event in calendar.events]
     return services.renderer.message(
         "next.html.j2",
         entry=entries[0] if entries else None,
         later=entries[1] if len(entries) > 1 else None,
-        follows=followed,
+        follows=calendar.follows,
     )
 
 
 def upcoming_messages(services: Services, chat_id: int, count: int) -> list[str]:
     """The next ``count`` meetings grouped by day, as one or more HTML messages."""
-    chat = chat_service.get_chat(services, chat_id)
-    followed = follow_service.follows(services, chat_id)
-    tz = zone(chat.timezone)
-    today = services.now().astimezone(tz).date()
-    with services.session() as session:
-        events = upcoming(session, today, limit=count, follows=followed, include_undated=True)
-    entries = [make_entry(event, tz, today) for event in events]
+    calendar = event_service.for_chat(services, chat_id, limit=count, include_undated=True)
+    entries = [make_entry(event, calendar.tz, calendar.today) for event in calendar.events]
     return services.renderer.messages(
         "upcoming.html.j2",
-        days=group_by_day(entries, tz, today),
+        days=group_by_day(entries, calendar.tz, calendar.today),
         count=len(entries),
-        follows=followed,
+        follows=calendar.follows,
     )

@@ -101,10 +101,7 @@ def countdown(day: dt.date | None, today: dt.date, precision: Precision = Precis
 
 
 def when_label(event: EventView, tz: dt.tzinfo) -> str:
-    """The date (and time when known) of an event, in the chat's time zone."""
-    if event.starts_at is not None:
-        local = event.starts_at.astimezone(tz)
-        return f"{day_label(local.date())}, {local:%H:%M}"
+    """The date of an event (all-day: the same in every time zone)."""
     if event.date is None:
         return "date to be confirmed"
     if event.precision is Precision.MONTH:
@@ -134,8 +131,7 @@ class Day:
 
 
 def make_entry(event: EventView, tz: dt.tzinfo, today: dt.date, mark: str | None = None) -> Entry:
-    day = event.starts_at.astimezone(tz).date() if event.starts_at else event.date
-    return Entry(event, when_label(event, tz), countdown(day, today, event.precision), mark)
+    return Entry(event, when_label(event, tz), countdown(event.date, today, event.precision), mark)
 
 
 def group_by_day(entries: Iterable[Entry], tz: dt.tzinfo, today: dt.date) -> list[Day]:
@@ -143,7 +139,7 @@ def group_by_day(entries: Iterable[Entry], tz: dt.tzinfo, today: dt.date) -> lis
     days: list[Day] = []
     for entry in entries:
         event = entry.event
-        day = event.starts_at.astimezone(tz).date() if event.starts_at else event.date
+        day = event.date
         if event.precision in (Precision.WEEK, Precision.MONTH):
             label = when_label(event, tz)
             relative = entry.countdown

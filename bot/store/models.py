@@ -6,6 +6,7 @@ Every change to these models needs an Alembic revision in ``bot/store/migrations
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.domain import Precision, Status
 from bot.domain.delivery import DeliveryStatus
 from bot.store.types import StrEnumType, UTCDateTime
 
@@ -39,6 +42,22 @@ NAMING = {
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _enum_column(enum: type[StrEnum]) -> Enum:
+    """A StrEnum stored as its value in a VARCHAR(16), the columns' type since 0001_initial.
+
+    Writing a value outside the enum raises; so does reading one (a row written by hand):
+    every reader of these columns shares that one policy for bad rows.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Base(DeclarativeBase):
@@ -116,13 +135,19 @@ class EventRow(Base):
     end_date: Mapped[dt.date | None]
     # The last day the event covers (end_date or date): past events are those before today.
     last_day: Mapped[dt.date | None]
-    precision: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
+    precision: Mapped[Precision] = mapped_column(_enum_column(Precision))
+    status: Mapped[Status] = mapped_column(_enum_column(Status))
     first_reported: Mapped[dt.date]
     last_reported: Mapped[dt.date]
     changes: Mapped[list[Any]] = mapped_column(default=list)
     first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # --- 0004_calendar: the event's identity across databases, and its change count ---
+    # The iCalendar UID (``bot.domain.calendar.event_identity``); NULL only for rows written
+    # without the repository (synthetic benchmark rows), which then fall back to their id.
+    uid: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+    # The iCalendar SEQUENCE: one more each time what readers see changes.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     mentions: Mapped[list[MentionRow]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True
@@ -147,8 +172,8 @@ class MentionRow(Base):
     place: Mapped[str | None] = mapped_column(String(500))
     date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
-    precision: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
+    precision: Mapped[Precision] = mapped_column(_enum_column(Precision))
+    status: Mapped[Status] = mapped_column(_enum_column(Status))
     evidence: Mapped[str] = mapped_column(Text, default="")
 
     event: Mapped[EventRow] = relationship(back_populates="mentions")
@@ -171,6 +196,8 @@ class ChatRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # --- 0004_calendar: the secret in the chat's calendar address (/c/<token>.ics) ---
+    calendar_token: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
 
 
 def _chat_fk() -> ForeignKey:
@@ -255,3 +282,13 @@ class FeedEntryFailureRow(Base):
     first_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- 0004_calendar ---
+class HeartbeatRow(Base):
+    """When a recurring job (the digest dispatcher, the feed poller) last ran, for /healthz."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[dt.datetime]

@@ -1,172 +1,192 @@
-"""Reading the calendar: upcoming events with their sources, fast with many events stored.
+"""The calendar query: every reader (CLI, Telegram, iCalendar, web page) lists events here.
 
-Order: dated events by first day (then id); events with no known date come after them, most
-recently reported first, and only while their latest report is at most ``UNDATED_DAYS`` old
-(an undated meeting from an old article is not "upcoming" for ever). An event stays upcoming
-until its last day has passed (multi-day summits and week/month dates included). Cancelled
-events are left out unless asked for (the iCalendar export includes them so calendars that
-imported them update).
+The rules, in one place:
+- an event is listed while its last day (``last_day``: end date, or the end of its week or
+  month) is today or later, "today" being the reader's local date;
+- its status must be one of ``LISTED_STATUSES`` (cancelled ones only when asked for: the
+  iCalendar export includes them, so that calendars which imported them update);
+- dated events come first, by first day then id; events with no known date come after them
+  (when asked for), most recently reported first, and only while their latest report is at
+  most ``UNDATED_DAYS`` old: an undated meeting from an old article is not upcoming for ever.
+
+Rows become ``EventView`` in ``event_view`` alone. A status or precision outside its enum
+raises when the row is loaded (``bot.store.models``): one policy for bad rows, everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from bot.domain import Event, Status
+from bot.domain.calendar import LISTED_STATUSES, Change, EventView, SourceLink
+from bot.nlp.people import mentions_person
 from bot.store.models import ArticleRow, EventRow, MentionRow
-from bot.store.repository import event_from_row
 
+# An event with no known date stays listed while its latest report is at most this old.
 UNDATED_DAYS = 60
-_Q = TypeVar("_Q", bound=Select[Any])
-# Longest span of one event (a month-precision date); bounds the index range scan.
+# Longest span of one event (a month-precision date): an event that started this long ago may
+# still run; it bounds the range scan of the (date, id) index.
 MAX_SPAN_DAYS = 62
+# Rows read at a time while follows filter them.
+PAGE_SIZE = 200
+# Undated events listed at most.
+MAX_UNDATED = 500
 
 
-@dataclass(frozen=True, slots=True)
-class EventSource:
-    """An article that reported an event, and the sentence that did."""
-
-    article_id: int
-    title: str
-    url: str | None
-    source: str
-    published: dt.date
-    evidence: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "article_id": self.article_id,
-            "title": self.title,
-            "url": self.url,
-            "source": self.source,
-            "published": self.published.isoformat(),
-            "evidence": self.evidence,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    """A consolidated event as stored: the domain ``Event`` plus identity, history, sources."""
-
-    id: int
-    event: Event
-    title: str
-    first_seen: dt.datetime
-    updated_at: dt.datetime
-    first_reported: dt.date
-    last_reported: dt.date
-    last_day: dt.date | None
-    changes: list[dict[str, Any]] = field(default_factory=list)
-    sources: list[EventSource] = field(default_factory=list)
-
-    @property
-    def uid(self) -> str:
-        """A stable identifier (iCalendar UID, callback data) for this event."""
-        return f"summit-event-{self.id}@summit-digest-bot"
-
-    def to_json(self) -> dict[str, Any]:
-        data = self.event.to_json()
-        data.update(
-            id=self.id,
-            title=self.title,
-            first_seen=self.first_seen.isoformat(),
-            updated_at=self.updated_at.isoformat(),
-            changes=list(self.changes),
-            sources=[s.to_json() for s in self.sources],
-        )
-        return data
-
-
-def _with_sources(query: _Q) -> _Q:
-    return query.options(
-        selectinload(EventRow.mentions)
-        .selectinload(MentionRow.article)
-        .load_only(
-            ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.source, ArticleRow.published
-        )
-    )
-
-
-def to_stored(row: EventRow) -> StoredEvent:
-    mentions = sorted(row.mentions, key=lambda m: (m.published, m.article_id))
-    event = event_from_row(row)
-    if mentions:
-        event.evidence = mentions[-1].evidence
-    return StoredEvent(
+def event_view(row: EventRow, sources: Sequence[SourceLink] = ()) -> EventView:
+    """The one mapper from an event row to what readers see."""
+    return EventView(
         id=row.id,
-        event=event,
         title=row.title,
-        first_seen=row.first_seen,
-        updated_at=row.updated_at,
+        date=row.date,
+        end_date=row.end_date,
+        precision=row.precision,
+        status=row.status,
+        place=row.place,
+        participants=tuple(row.participants or ()),
+        summit=row.summit,
+        sources=tuple(sources),
+        last_day=row.last_day,
+        uid=row.uid or f"summit-event-{row.id}@summit-digest-bot",
+        sequence=row.sequence or 0,
+        changes=tuple(Change.from_json(c) for c in row.changes or ()),
         first_reported=row.first_reported,
         last_reported=row.last_reported,
-        last_day=row.last_day,
-        changes=list(row.changes),
-        sources=[
-            EventSource(
-                m.article_id,
-                m.article.title,
-                m.article.url,
-                m.article.source,
-                m.published,
-                m.evidence,
-            )
-            for m in mentions
-        ],
+        first_seen=row.first_seen,
+        updated_at=row.updated_at,
     )
 
 
-def default_now() -> dt.datetime:
-    """``BOT_NOW`` when set (demos, tests), else the current time; always aware UTC."""
-    from bot.settings import get_settings
+def matches_follows(event: EventView, follows: Iterable[str]) -> bool:
+    """Whether the event involves any followed name (leader, country, summit, place).
 
-    now = get_settings().bot_now
-    return now if now is not None else dt.datetime.now(dt.UTC)
-
-
-def upcoming_events(
-    session: Session,
-    as_of: dt.datetime | None = None,
-    limit: int | None = 50,
-    include_past: bool = False,
-    include_cancelled: bool = False,
-) -> list[StoredEvent]:
-    """Events not yet over at ``as_of`` (default: BOT_NOW or now), dated ones first.
-
-    ``include_past`` lists every stored event, past ones and old undated ones too.
+    One identity per person: "Erdoğan" finds "Recep Tayyip Erdogan", "MBS" Mohammed bin Salman;
+    other names match the folded words of the event.
     """
-    as_of = as_of or default_now()
-    if as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=dt.UTC)
-    today = as_of.astimezone(dt.UTC).date()
+    names = list(follows)
+    if not names:
+        return True
+    texts = [t for t in (event.title, event.place, event.summit, *event.participants) if t]
+    return any(mentions_person(text, name) for name in names for text in texts)
 
-    dated = select(EventRow).where(EventRow.date.is_not(None))
-    undated = select(EventRow).where(EventRow.date.is_(None))
-    if not include_past:
-        dated = dated.where(
-            EventRow.date >= today - dt.timedelta(days=MAX_SPAN_DAYS), EventRow.last_day >= today
+
+def _sources(session: Session, event_ids: Sequence[int]) -> dict[int, list[SourceLink]]:
+    """Each event's reports, newest first."""
+    links: dict[int, list[SourceLink]] = defaultdict(list)
+    if not event_ids:
+        return links
+    rows = session.execute(
+        select(MentionRow.event_id, MentionRow.evidence, ArticleRow.id, ArticleRow.title,
+               ArticleRow.url, ArticleRow.source, ArticleRow.published)
+        .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
+        .where(MentionRow.event_id.in_(event_ids))
+        .order_by(MentionRow.event_id, ArticleRow.published.desc(), ArticleRow.id.desc())
+    )  # fmt: skip
+    for event_id, evidence, article_id, title, url, source, published in rows:
+        link = url or (source if str(source).startswith(("http://", "https://")) else None)
+        links[event_id].append(
+            SourceLink(
+                title=title or source,
+                url=link,
+                published=published,
+                article_id=article_id,
+                source=source,
+                evidence=evidence,
+            )
         )
-        undated = undated.where(EventRow.last_reported >= today - dt.timedelta(days=UNDATED_DAYS))
+    return links
+
+
+def _dated(
+    session: Session,
+    today: dt.date | None,
+    until: dt.date | None,
+    include_cancelled: bool,
+    page_size: int,
+) -> Iterator[EventRow]:
+    """Dated events not over on ``today`` (all when None), in date order, a page at a time."""
+    last: tuple[dt.date, int] | None = None
+    while True:
+        query = select(EventRow).where(EventRow.date.is_not(None))
+        if today is not None:
+            query = query.where(
+                EventRow.date >= today - dt.timedelta(days=MAX_SPAN_DAYS),
+                EventRow.last_day >= today,
+            )
+        if not include_cancelled:
+            query = query.where(EventRow.status.in_(LISTED_STATUSES))
+        if until is not None:
+            query = query.where(EventRow.date <= until)
+        if last is not None:
+            query = query.where(
+                (EventRow.date > last[0]) | ((EventRow.date == last[0]) & (EventRow.id > last[1]))
+            )
+        page = list(session.scalars(query.order_by(EventRow.date, EventRow.id).limit(page_size)))
+        yield from page
+        if len(page) < page_size:
+            return
+        page_size = PAGE_SIZE
+        tail = page[-1]
+        assert tail.date is not None
+        last = (tail.date, tail.id)
+
+
+def _undated(
+    session: Session, today: dt.date | None, include_cancelled: bool
+) -> Iterator[EventRow]:
+    query = select(EventRow).where(EventRow.date.is_(None))
+    if today is not None:
+        query = query.where(EventRow.last_reported >= today - dt.timedelta(days=UNDATED_DAYS))
     if not include_cancelled:
-        dated = dated.where(EventRow.status != Status.CANCELLED.value)
-        undated = undated.where(EventRow.status != Status.CANCELLED.value)
-    dated = dated.order_by(EventRow.date, EventRow.id)
-    undated = undated.order_by(EventRow.last_reported.desc(), EventRow.id)
-    if limit is not None:
-        dated = dated.limit(limit)
-    rows = list(session.scalars(_with_sources(dated)))
-    if limit is None or len(rows) < limit:
-        if limit is not None:
-            undated = undated.limit(limit - len(rows))
-        rows.extend(session.scalars(_with_sources(undated)))
-    return [to_stored(row) for row in rows]
+        query = query.where(EventRow.status.in_(LISTED_STATUSES))
+    query = query.order_by(EventRow.last_reported.desc(), EventRow.id).limit(MAX_UNDATED)
+    yield from session.scalars(query)
 
 
-def get_event(session: Session, event_id: int) -> StoredEvent | None:
-    row = session.scalars(_with_sources(select(EventRow).where(EventRow.id == event_id))).first()
-    return to_stored(row) if row else None
+def upcoming(
+    session: Session,
+    today: dt.date,
+    *,
+    limit: int | None = None,
+    until: dt.date | None = None,
+    follows: Sequence[str] = (),
+    include_cancelled: bool = False,
+    include_undated: bool = False,
+    include_past: bool = False,
+) -> list[EventView]:
+    """The calendar from ``today`` (the reader's local date), filtered by followed names.
+
+    ``until`` stops at events starting after that day; ``include_past`` lists every stored
+    event, past ones and old undated ones too (``today`` then only names the moment).
+    """
+    chosen: list[EventRow] = []
+    # Without follows to filter by, the first page needs no more rows than asked for.
+    first_page = min(limit, PAGE_SIZE) if limit and not follows else PAGE_SIZE
+    since = None if include_past else today
+    rows: Iterator[EventRow] = _dated(session, since, until, include_cancelled, first_page)
+    if include_undated:
+        rows = itertools.chain(rows, _undated(session, since, include_cancelled))
+    for row in rows:
+        if follows and not matches_follows(event_view(row), follows):
+            continue
+        chosen.append(row)
+        if limit is not None and len(chosen) >= limit:
+            break
+    links = _sources(session, [row.id for row in chosen])
+    return [event_view(row, links.get(row.id, ())) for row in chosen]
+
+
+def get_event(session: Session, event_id: int) -> EventView | None:
+    row = session.get(EventRow, event_id)
+    if row is None:
+        return None
+    return event_view(row, _sources(session, [row.id]).get(row.id, ()))
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(EventRow)) or 0

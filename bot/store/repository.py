@@ -1,4 +1,8 @@
-"""Writing articles and events: rows <-> domain objects, duplicates, and event merging."""
+"""The store's repository: the one place services' reads and writes touch the session.
+
+Articles and events (rows <-> domain objects, duplicates, event merging and identity), chats,
+follows and heartbeats. The calendar's read query is ``bot.store.queries``.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from bot.domain import Article, Event, Precision, Status
+from bot.domain import Article, Event
+from bot.domain.calendar import event_identity
 from bot.store.merge import (
     Consolidated,
     Report,
@@ -22,7 +27,17 @@ from bot.store.merge import (
     match_score,
     summit_key,
 )
-from bot.store.models import ArticleRow, EventRow, MentionRow
+from bot.store.models import (
+    ArticleRow,
+    ChatRow,
+    DeliveryRow,
+    DigestItemRow,
+    EventRow,
+    FeedRow,
+    FollowRow,
+    HeartbeatRow,
+    MentionRow,
+)
 
 
 def find_duplicate(session: Session, url: str | None, content_hash: str) -> ArticleRow | None:
@@ -66,8 +81,8 @@ def event_from_row(row: EventRow | MentionRow) -> Event:
         place=row.place,
         date=row.date,
         end_date=row.end_date,
-        precision=Precision(row.precision),
-        status=Status(row.status),
+        precision=row.precision,
+        status=row.status,
         evidence=evidence,
     )
 
@@ -81,8 +96,8 @@ def _mention(event: Event, article: ArticleRow) -> MentionRow:
         place=event.place,
         date=event.date,
         end_date=event.end_date,
-        precision=event.precision.value,
-        status=event.status.value,
+        precision=event.precision,
+        status=event.status,
         evidence=event.evidence,
     )
 
@@ -113,16 +128,32 @@ def _write_state(row: EventRow, merged: Consolidated, now: dt.datetime) -> bool:
     row.date = state.date
     row.end_date = state.end_date
     row.last_day = last_day(state)
-    row.precision = state.precision.value
-    row.status = state.status.value
+    row.precision = state.precision
+    row.status = state.status
     row.changes = list(merged.changes)
     assert merged.first_reported is not None and merged.last_reported is not None
     row.first_reported = merged.first_reported
     row.last_reported = merged.last_reported
     if before is not None and before != _visible(row):
         row.updated_at = now
+        row.sequence = (row.sequence or 0) + 1
         return True
     return False
+
+
+def _assign_identity(session: Session, row: EventRow, first: Event, published: dt.date) -> None:
+    """Give the event the UID made of its first report; another meeting's UID is never reused."""
+    skey = summit_key(first.summit)
+    salts = ["", first.date.isoformat() if first.date else "-", *(str(n) for n in range(2, 50))]
+    for salt in salts:
+        uid = event_identity(first.participants, skey, published, salt)
+        clash = select(EventRow.id).where(EventRow.uid == uid)
+        if row.id is not None:
+            clash = clash.where(EventRow.id != row.id)
+        if session.scalars(clash.limit(1)).first() is None:
+            row.uid = uid
+            return
+    raise RuntimeError(f"no free identity for event {row.id}")  # 50 identical first reports
 
 
 def _add_report(session: Session, row: EventRow, event: Event, article: ArticleRow) -> Consolidated:
@@ -201,13 +232,199 @@ def record_events(
             ):
                 best, best_score = row, score
         if best is None:
-            best = EventRow(first_seen=now, updated_at=now, changes=[])
+            best = EventRow(first_seen=now, updated_at=now, changes=[], sequence=0)
             best.mentions.append(_mention(event, article))
             _write_state(best, consolidate([Report(event, article.published, article.id)]), now)
+            _assign_identity(session, best, event, article.published)
             session.add(best)
             counts.created += 1
-        elif _write_state(best, _add_report(session, best, event, article), now):
-            counts.updated += 1
+        else:
+            first_reported = best.first_reported
+            if _write_state(best, _add_report(session, best, event, article), now):
+                counts.updated += 1
+            if best.first_reported < first_reported or best.uid is None:
+                # An older report read late: the identity is that of the earliest report.
+                earliest = min(best.mentions, key=lambda m: (m.published, m.article_id))
+                _assign_identity(session, best, event_from_row(earliest), earliest.published)
         session.flush()
         touched.add(best.id)
     return counts
+
+
+# --------------------------------------------------------------------------- chats
+
+
+@dataclass(frozen=True, slots=True)
+class ChatDefaults:
+    """The settings a chat seen for the first time starts with."""
+
+    timezone: str
+    digest_time: dt.time
+    frequency: str
+
+
+def get_chat(session: Session, chat_id: int) -> ChatRow | None:
+    return session.get(ChatRow, chat_id)
+
+
+def ensure_chat(
+    session: Session,
+    chat_id: int,
+    defaults: ChatDefaults,
+    now: dt.datetime,
+    chat_type: str | None = None,
+    title: str | None = None,
+) -> ChatRow:
+    """The chat's row, made (unsubscribed, with ``defaults``) when the chat is new.
+
+    A known chat's type and title are brought up to date when given.
+    """
+    row = session.get(ChatRow, chat_id)
+    if row is None:
+        row = ChatRow(
+            chat_id=chat_id,
+            type=chat_type or ("private" if chat_id > 0 else "group"),
+            title=title,
+            timezone=defaults.timezone,
+            digest_time=defaults.digest_time,
+            digest_weekday=0,
+            frequency=defaults.frequency,
+            active=False,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        return row
+    if chat_type and row.type != chat_type:
+        row.type = chat_type
+    if title is not None and row.title != title:
+        row.title = title
+    return row
+
+
+def active_chats(session: Session, excluded_frequency: str) -> list[ChatRow]:
+    """Subscribed chats, except those whose frequency is ``excluded_frequency`` (off)."""
+    query = (
+        select(ChatRow)
+        .where(ChatRow.active.is_(True), ChatRow.frequency != excluded_frequency)
+        .order_by(ChatRow.chat_id)
+    )
+    return list(session.scalars(query))
+
+
+def move_chat(session: Session, old_id: int, new_id: int) -> bool:
+    """A group became a supergroup: its row and every row that names it move to ``new_id``.
+
+    Returns False when ``old_id`` is unknown.
+    """
+    old = session.get(ChatRow, old_id)
+    if old is None:
+        return False
+    existing = session.get(ChatRow, new_id)
+    if existing is None:
+        # Insert the new row, move the children, drop the old row (portable; no PK update).
+        session.add(
+            ChatRow(
+                chat_id=new_id,
+                type="supergroup",
+                title=old.title,
+                timezone=old.timezone,
+                digest_time=old.digest_time,
+                digest_weekday=old.digest_weekday,
+                frequency=old.frequency,
+                active=old.active,
+                created_at=old.created_at,
+                updated_at=old.updated_at,
+                calendar_token=None,
+            )
+        )
+        session.flush()
+        for model in (FollowRow, DeliveryRow, DigestItemRow):
+            session.execute(update(model).where(model.chat_id == old_id).values(chat_id=new_id))
+        token = old.calendar_token
+        session.execute(delete(ChatRow).where(ChatRow.chat_id == old_id))
+        session.flush()
+        if token is not None:  # the calendar address people subscribed to keeps working
+            session.execute(
+                update(ChatRow).where(ChatRow.chat_id == new_id).values(calendar_token=token)
+            )
+        return True
+    existing.active = existing.active or old.active
+    session.execute(delete(ChatRow).where(ChatRow.chat_id == old_id))
+    return True
+
+
+def chat_by_calendar_token(session: Session, token: str) -> ChatRow | None:
+    return session.scalars(select(ChatRow).where(ChatRow.calendar_token == token)).first()
+
+
+# --------------------------------------------------------------------------- follows
+
+
+def followed_names(session: Session, chat_id: int) -> list[str]:
+    """The names a chat follows, in the order it added them."""
+    query = (
+        select(FollowRow.value)
+        .where(FollowRow.chat_id == chat_id)
+        .order_by(FollowRow.created_at, FollowRow.id)
+    )
+    return list(session.scalars(query))
+
+
+def add_follow(session: Session, chat_id: int, name: str, now: dt.datetime) -> None:
+    session.add(FollowRow(chat_id=chat_id, kind="any", value=name, created_at=now))
+
+
+def remove_follow(session: Session, chat_id: int, name: str) -> bool:
+    """Delete the chat's follow of ``name`` (case-insensitive); False when there was none."""
+    result = session.execute(
+        delete(FollowRow).where(
+            FollowRow.chat_id == chat_id, func.lower(FollowRow.value) == name.lower()
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+# --------------------------------------------------------------------------- heartbeats
+
+
+def beat(session: Session, name: str, at: dt.datetime) -> None:
+    """Record that the job ``name`` ran at ``at``."""
+    row = session.get(HeartbeatRow, name)
+    if row is None:
+        session.add(HeartbeatRow(name=name, at=at))
+    else:
+        row.at = at
+
+
+def heartbeats(session: Session) -> dict[str, dt.datetime]:
+    return {row.name: row.at for row in session.scalars(select(HeartbeatRow))}
+
+
+def last_feed_poll(session: Session) -> dt.datetime | None:
+    return session.scalar(select(func.max(FeedRow.last_polled_at)))
+
+
+def ping(session: Session) -> None:
+    """Raises when the database cannot answer."""
+    session.execute(text("SELECT 1"))
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def deliveries_by_status(session: Session) -> dict[str, int]:
+    query = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+    return {str(status): int(count) for status, count in session.execute(query)}
+
+
+def feed_health(session: Session) -> tuple[int, int, int]:
+    """Feeds, feeds whose last poll failed, and their consecutive failures summed."""
+    query = select(
+        func.count(FeedRow.id),
+        func.count(FeedRow.id).filter(FeedRow.error_count > 0),
+        func.coalesce(func.sum(FeedRow.error_count), 0),
+    )
+    feeds, failing, errors = session.execute(query).one()
+    return int(feeds), int(failing), int(errors)

@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import Status
+from bot.domain.calendar import EventView
 from bot.ingest import ingest
 from bot.ingest.sources import file_input
 from bot.settings import Settings
-from bot.store import StoredEvent, upcoming_events
+from bot.store import upcoming
 
 from .conftest import FakeExtractor, meeting, write_article
 
@@ -63,9 +64,9 @@ def _write(folder: Path, name: str, article: tuple[str, str, str]) -> Path:
     return write_article(folder, name, *article)
 
 
-def _calendar(factory: sessionmaker[Session], **kw: Any) -> list[StoredEvent]:
+def _calendar(factory: sessionmaker[Session], **kw: Any) -> list[EventView]:
     with factory() as session:
-        return upcoming_events(session, AS_OF, **kw)
+        return upcoming(session, AS_OF.date(), include_undated=True, **kw)
 
 
 def _ingest(factory: sessionmaker[Session], extractor: Any, *paths: Path) -> Any:
@@ -83,7 +84,7 @@ def _check_story(factory: sessionmaker[Session], extractor: Any, folder: Path) -
     report = _ingest(factory, extractor, first)
     assert report.events_created == 2
     cal = _calendar(factory)
-    assert [(e.event.date, e.event.place) for e in cal] == [
+    assert [(e.date, e.place) for e in cal] == [
         (dt.date(2030, 3, 12), "Berlin"),
         (dt.date(2030, 3, 20), "Rome"),
     ]
@@ -92,22 +93,23 @@ def _check_story(factory: sessionmaker[Session], extractor: Any, folder: Path) -
     assert (report.events_created, report.events_updated) == (0, 1)
     cal = _calendar(factory)
     berlin = cal[0]
-    assert berlin.event.date == dt.date(2030, 3, 13)
-    assert [(c["field"], c["old"], c["new"], c["reported"]) for c in berlin.changes] == [
+    assert berlin.date == dt.date(2030, 3, 13)
+    assert [(c.field, c.old, c.new, c.reported) for c in berlin.changes] == [
         ("date", "2030-03-12", "2030-03-13", "2030-03-06")
     ]
-    assert [s.published for s in berlin.sources] == [dt.date(2030, 3, 4), dt.date(2030, 3, 6)]
-    assert cal[1].event.date == dt.date(2030, 3, 20)
+    # Sources are newest first.
+    assert [s.published for s in berlin.sources] == [dt.date(2030, 3, 6), dt.date(2030, 3, 4)]
+    assert cal[1].date == dt.date(2030, 3, 20)
 
     report = _ingest(factory, extractor, cancelled)
     assert (report.events_created, report.events_updated) == (0, 1)
     cal = _calendar(factory)
-    assert [e.event.date for e in cal] == [dt.date(2030, 3, 13)]  # Rome is called off
+    assert [e.date for e in cal] == [dt.date(2030, 3, 13)]  # Rome is called off
     everything = _calendar(factory, include_cancelled=True)
     rome = everything[1]
-    assert rome.event.status is Status.CANCELLED
-    assert rome.event.date == dt.date(2030, 3, 20)  # a cancelled meeting keeps its date
-    assert rome.changes[-1]["field"] == "status" and rome.changes[-1]["reported"] == "2030-03-09"
+    assert rome.status is Status.CANCELLED
+    assert rome.date == dt.date(2030, 3, 20)  # a cancelled meeting keeps its date
+    assert rome.changes[-1].field == "status" and rome.changes[-1].reported == "2030-03-09"
     assert len(rome.sources) == 2
 
 
@@ -133,8 +135,8 @@ def test_publication_date_decides_not_ingestion_order(
     report = _ingest(session_factory, extractor, first)  # older news, read later
     assert report.events_created == 1  # Rome is new; Berlin already known
     berlin = _calendar(session_factory)[0]
-    assert berlin.event.date == dt.date(2030, 3, 13)  # the newer report still wins
-    assert [(c["field"], c["reported"]) for c in berlin.changes] == [("date", "2030-03-06")]
+    assert berlin.date == dt.date(2030, 3, 13)  # the newer report still wins
+    assert [(c.field, c.reported) for c in berlin.changes] == [("date", "2030-03-06")]
 
 
 @pytest.mark.parametrize("limit", [1, 2])
@@ -143,7 +145,7 @@ def test_limit_and_as_of(
 ) -> None:
     _ingest(session_factory, FakeExtractor(SCRIPT), _write(tmp_path, "first.txt", FIRST))
     with session_factory() as session:
-        assert len(upcoming_events(session, AS_OF, limit=limit)) == limit
+        assert len(upcoming(session, AS_OF.date(), limit=limit, include_undated=True)) == limit
         later = dt.datetime(2030, 3, 15, tzinfo=dt.UTC)
-        assert [e.event.place for e in upcoming_events(session, later)] == ["Rome"]
-        assert len(upcoming_events(session, later, include_past=True)) == 2
+        assert [e.place for e in upcoming(session, later.date(), include_undated=True)] == ["Rome"]
+        assert len(upcoming(session, later.date(), include_undated=True, include_past=True)) == 2

@@ -13,7 +13,7 @@ from bot.cli import main
 from bot.ingest import ingest
 from bot.ingest.sources import file_input
 from bot.settings import Settings
-from bot.store import upcoming_events
+from bot.store import upcoming
 
 from .conftest import SEED, snapshot
 
@@ -26,12 +26,12 @@ def test_seed_gives_six_events_in_date_order(
     report = ingest(session_factory, real_extractor, [file_input(SEED, Settings())])
     assert report.ok and report.new_articles == 1 and report.events_created == 6
     with session_factory() as session:
-        events = upcoming_events(session, AS_OF)
-    dated = [e.event.date for e in events if e.event.date]
+        events = upcoming(session, AS_OF.date(), include_undated=True)
+    dated = [e.date for e in events if e.date]
     assert len(events) == 6
     assert dated == sorted(dated) and dated[0] == dt.date(2025, 10, 27)
-    assert all(e.event.date for e in events[: len(dated)])  # undated ones come last
-    assert "Sanae Takaichi" in events[1].event.participants
+    assert all(e.date for e in events[: len(dated)])  # undated ones come last
+    assert "Sanae Takaichi" in events[1].participants
     assert all(e.sources and e.sources[0].published == dt.date(2025, 10, 27) for e in events)
 
     before = snapshot(session_factory)

@@ -1,0 +1,1 @@
+"""The HTTP side of the bot: the calendar page, iCalendar feeds, /healthz and /metrics."""
