@@ -44,7 +44,8 @@ async def feeds(update: Update, context: Context) -> None:
     """List the polled feeds with their health (as many messages as it takes)."""
     if not await require_bot_admin(update, context):
         return
-    lines = await run_in_thread(stats_service.feed_lines, services(context))
+    svc = services(context)
+    lines = await run_in_thread(stats_service.feed_lines, svc)
     if not lines:
         await reply(
             update, context, "No feeds yet. Add one with <code>summit-bot feeds add URL</code>."
