@@ -17,7 +17,7 @@ from bot.domain.calendar import event_identity
 from bot.store.merge import summit_key
 
 revision: str = "0004_calendar"
-down_revision: str | None = "0001_initial"
+down_revision: str | None = "0003_feeds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
