@@ -371,15 +371,13 @@ def cmd_feeds_poll(args: argparse.Namespace) -> int:
 
 
 def _format_day(event: StoredEvent) -> str:
+    """The event's date as Telegram shows it (``when_label``: one format for both)."""
+    from bot.services.rendering import when_label
+    from bot.services.views import EventView
+
     e = event.event
-    if e.date is None:
-        return "date unknown"
-    text = day_label(e.date)
-    if event.last_day and event.last_day != e.date:
-        text += f" – {day_label(event.last_day)}"
-    if e.precision.value in ("week", "month"):
-        text = f"{e.precision.value} of {e.date.isoformat()}"
-    return text
+    view = EventView(event.id, event.title, e.date, event.last_day, e.precision)
+    return when_label(view, dt.UTC)
 
 
 def render_text(
@@ -399,14 +397,20 @@ def render_text(
         place = f" — {e.place}" if e.place else ""
         print(f"\n{_format_day(stored)}: {stored.title}{place}{mark}", file=out)
         for change in stored.changes:
-            print(
-                f"    changed {change['field']}: {change['old']} -> {change['new']} "
-                f"(reported {change['reported']})",
-                file=out,
-            )
+            old, new, reported = (_as_day(change[key]) for key in ("old", "new", "reported"))
+            print(f"    changed {change['field']}: {old} -> {new} (reported {reported})", file=out)
         for source in stored.sources:
             where = source.url or source.source
-            print(f"    source: {source.published} {source.title[:80]} <{where}>", file=out)
+            published = day_label(source.published)
+            print(f"    source: {published} {source.title[:80]} <{where}>", file=out)
+
+
+def _as_day(value: object) -> str:
+    """An ISO date (as the change history stores it) in the bot's date format; else as is."""
+    try:
+        return day_label(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
