@@ -39,6 +39,8 @@ def test_defaults_pass_every_check() -> None:
         ("default_timezone", "Mars/Olympus"),
         ("log_level", "LOUD"),
         ("feed_poll_minutes", "0"),
+        ("fetch_timeout_seconds", "0"),
+        ("fetch_max_bytes", "-1"),
         ("database_url", "oracle://x/y"),
         ("database_url", "postgresql://"),
         ("webhook_secret", "has spaces"),
