@@ -126,11 +126,18 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("nlp_batch_size", "max_article_bytes", "feed_poll_minutes")
+    @field_validator("nlp_batch_size", "max_article_bytes", "feed_poll_minutes", "fetch_max_bytes")
     @classmethod
     def _at_least_one(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be at least 1")
+        return value
+
+    @field_validator("fetch_timeout_seconds")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0")
         return value
 
     @field_validator("missed_digest_grace_hours", "telegram_start_retry_seconds")
@@ -215,6 +222,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "sqlite:///data/summit-bot.sqlite3 or postgresql+psycopg://bot@127.0.0.1:5432/summit",
     ),
     "feed_poll_minutes": ("minutes between feed polls, at least 1", "30"),
+    "fetch_timeout_seconds": ("seconds, more than 0", "20"),
+    "fetch_max_bytes": ("a number of bytes, at least 1", "10485760"),
     "telegram_bot_token": (
         "the token from @BotFather (digits, a colon, letters)",
         "123456:ABC-DEF1234ghIkl",

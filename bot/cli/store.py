@@ -370,14 +370,10 @@ def cmd_feeds_poll(args: argparse.Namespace) -> int:
 
 
 def _format_day(event: EventView) -> str:
-    if event.date is None:
-        return "date unknown"
-    text = day_label(event.date)
-    if event.last_day and event.last_day != event.date:
-        text += f" – {day_label(event.last_day)}"
-    if event.precision.value in ("week", "month"):
-        text = f"{event.precision.value} of {event.date.isoformat()}"
-    return text
+    """The event's date as Telegram shows it (``when_label``: one format for both)."""
+    from bot.services.rendering import when_label
+
+    return when_label(event, dt.UTC)
 
 
 def render_text(
@@ -394,16 +390,23 @@ def render_text(
     for event in events:
         mark = "" if event.status.value == "scheduled" else f" [{event.status.value}]"
         place = f" — {event.place}" if event.place else ""
-        print(f"\n{_format_day(event)}: {event.title}{place}{mark}", file=out)
+        print(f"
+{_format_day(event)}: {event.title}{place}{mark}", file=out)
         for change in event.changes:
-            print(
-                f"    changed {change.field}: {change.old} -> {change.new} "
-                f"(reported {change.reported})",
-                file=out,
-            )
+            old, new, reported = (_as_day(v) for v in (change.old, change.new, change.reported))
+            print(f"    changed {change.field}: {old} -> {new} (reported {reported})", file=out)
         for source in reversed(event.sources):  # oldest first
             where = source.url or source.source
-            print(f"    source: {source.published} {source.title[:80]} <{where}>", file=out)
+            published = day_label(source.published)
+            print(f"    source: {published} {source.title[:80]} <{where}>", file=out)
+
+
+def _as_day(value: object) -> str:
+    """An ISO date (as the change history stores it) in the bot's date format; else as is."""
+    try:
+        return day_label(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def cmd_events(args: argparse.Namespace) -> int:

@@ -96,9 +96,13 @@ async def wait_for_bot_api(
                     f"no answer after {attempt} attempt{'s' if attempt != 1 else ''} "
                     f"in {settings.telegram_start_retry_seconds:g} s ({exc.message})"
                 )
-                raise SettingsError(
-                    [SettingProblem("telegram_api_url", settings.telegram_api_url, reason)]
-                ) from None
+                problem = SettingProblem(
+                    "telegram_api_url",
+                    settings.telegram_api_url,
+                    reason,
+                    expected="the URL of a Bot API server that answers",
+                )
+                raise SettingsError([problem]) from None
             wait = min(wait, left)
             log.warning(
                 "cannot reach the Bot API at %s (attempt %d: %s); retrying in %.0f s",

@@ -57,7 +57,13 @@ Printer = Callable[[str], None]
 
 
 class ConsoleRequest(BaseRequest):
-    """Answers Bot API calls locally and prints the messages the bot sends."""
+    """Answers Bot API calls locally and prints the messages the bot sends.
+
+    It shares nothing with the fake Bot API server of the tests (``tests/fakes``), on purpose:
+    this ships in the package and runs in-process without HTTP, answering only the few
+    methods the bot calls with the smallest valid objects, while the fake is a test server
+    that checks the wire format, rate limits and HTML the way Telegram does.
+    """
 
     def __init__(self, out: Printer = print, files_dir: Path | None = None) -> None:
         self.out = out

@@ -47,6 +47,14 @@ def test_start_help_and_command_menu(harness: BotHarness, converse: Converse) ->
     call = api.wait_for_call("setMyCommands", timeout=15)
     names = {command["command"] for command in call.params["commands"]}
     assert names >= EXPECTED_COMMANDS, f"missing from the menu: {EXPECTED_COMMANDS - names}"
+    assert not names & {"ingest", "feeds", "stats"}  # operators' commands are in their own menu
+    operator = api.wait_for_call("setMyCommands", lambda c: "scope" in c.params, timeout=15)
+    assert operator.params["scope"] == {"type": "chat", "chat_id": ADMIN_ID}
+    assert {c["command"] for c in operator.params["commands"]} == names | {
+        "ingest",
+        "feeds",
+        "stats",
+    }
     assert api.calls()[0].method == "getMe"
 
     start = converse(USER, "/start")

@@ -150,3 +150,20 @@ def test_no_model_fallback_line_with_the_default_model(tmp_path: Path) -> None:
     result = run_cli(["extract", str(article)], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", result.stderr
+
+
+def test_a_refused_token_is_one_line(tmp_path: Path) -> None:
+    from tests.fakes.bot_api import FakeBotAPI
+
+    with FakeBotAPI("123456:the-right-token") as api:
+        env = bot_env(
+            tmp_path,
+            f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            TELEGRAM_BOT_TOKEN="123456:a-wrong-token",
+            TELEGRAM_API_URL=api.url,
+        )
+        result = run_cli(["run"], env, tmp_path)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("summit-bot: TELEGRAM_BOT_TOKEN=123456:…: refused by the Bot API"), line
+    assert "wrong-token" not in result.stderr

@@ -154,8 +154,9 @@ def write_article(folder: Path, name: str, published: str, title: str, body: str
 def real_extractor() -> Any:
     """The project's extractor, loaded once for the session."""
     from bot.nlp.pipeline import Extractor
+    from bot.settings import DEFAULT_SPACY_MODEL
 
-    extractor = Extractor("en_core_web_sm", 8)
+    extractor = Extractor(DEFAULT_SPACY_MODEL, 8)
     extractor.nlp  # noqa: B018 - load now, not inside a timed section
     return extractor
 

@@ -189,7 +189,9 @@ def test_next_and_upcoming(services: Services, calendar: dict[str, int]) -> None
     assert "(possible)" in upcoming
     with pytest.raises(InvalidInputError):
         meetings.parse_count(["lots"])
-    assert meetings.parse_count(["500"]) == meetings.MAX_UPCOMING
+    with pytest.raises(InvalidInputError, match="out of range"):  # reported, not clamped
+        meetings.parse_count(["500"])
+    assert meetings.parse_count([str(meetings.MAX_UPCOMING)]) == meetings.MAX_UPCOMING
 
 
 def test_nothing_upcoming(services: Services) -> None:

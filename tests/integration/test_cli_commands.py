@@ -178,7 +178,22 @@ def test_events_all_has_its_own_heading(cli: str, capsys: pytest.CaptureFixture[
     assert everything[0] == "All stored summits and meetings, past and cancelled ones too (0)"
 
 
-SAMPLE = " date 2025-10-20 Leaders plan talks\n\nThe leaders will meet in Oslo on Friday.\n"
+SAMPLE = (
+    " date 2025-10-20 Leaders plan talks\n\nNorwegian Prime Minister Jonas Gahr Store will meet"
+    " Swedish Prime Minister Ulf Kristersson in Oslo on Friday, officials said.\n"
+)
+
+
+def test_events_text_uses_the_bots_date_format(
+    cli: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "sample.txt").write_text(SAMPLE, encoding="utf-8")
+    assert main(["ingest", "--quiet", str(tmp_path / "sample.txt")]) == 0
+    capsys.readouterr()
+    assert main(["events", "--as-of", "2025-10-20T08:00:00Z"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Fri 24 Oct 2025: Jonas Gahr Store meets Ulf Kristersson — Oslo" in lines
+    assert any(line.startswith("    source: Mon 20 Oct 2025 Leaders plan talks") for line in lines)
 
 
 @pytest.mark.parametrize(
