@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.domain import Status
 from bot.services import chats, digests, follows, meetings, overview, stats
 from bot.services.calendar import ics_bytes
 from bot.services.clock import FixedClock
@@ -238,6 +239,33 @@ def test_new_and_changed_marks(services: Services, calendar: dict[str, int]) -> 
     assert "🆕 APEC summit" in second
     assert "✏️ changed: Donald Trump meets Lee Jae Myung" in second
     assert "🆕 Donald Trump meets Xi" not in second
+
+
+def test_the_next_digest_says_once_what_happened_to_meetings_shown(
+    services: Services, calendar: dict[str, int]
+) -> None:
+    chats.subscribe(services, 1, "private")
+    chat = chats.get_chat(services, 1)
+
+    def send(key: str) -> str:
+        digest = digests.build_digest(services, chat)
+        delivery = digests.claim(services, 1, key)
+        assert delivery is not None
+        digests.mark_sent(services, delivery, digest, [1])
+        return html_to_text("\n".join(digest.messages))
+
+    assert "Since your last digest" not in send("daily:2025-10-27")
+    with services.session(write=True) as session:  # as the repository records a report
+        row = session.get(EventRow, calendar["xi"])
+        assert row is not None
+        row.status = Status.CANCELLED
+        row.changes = [
+            {"field": "status", "old": "scheduled", "new": "cancelled", "reported": "2025-10-27"}
+        ]
+    second = send("daily:2025-10-28")
+    assert "Since your last digest" in second
+    assert "Donald Trump meets Xi Jinping: cancelled" in second
+    assert "Since your last digest" not in send("daily:2025-10-29")  # said once
 
 
 def test_forbidden_and_migration(services: Services, calendar: dict[str, int]) -> None:
