@@ -204,6 +204,7 @@ def deactivate(services: Services, chat_id: int, reason: str) -> bool:
         if row is None or not row.active:
             return False
         row.active = False
+        row.alerts = False  # nothing reaches it any more
         row.updated_at = services.now()
     log.warning("chat %s deactivated: %s", chat_id, reason)
     return True
