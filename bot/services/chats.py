@@ -53,6 +53,11 @@ class ChatInfo:
         return f"{when} at {self.digest_time:%H:%M} ({self.timezone})"
 
     @property
+    def shown_frequency(self) -> Frequency:
+        """How often digests come: off while the chat is not subscribed."""
+        return self.frequency if self.subscribed else Frequency.OFF
+
+    @property
     def weekday_name(self) -> str:
         return WEEKDAYS[self.digest_weekday % 7]
 

@@ -335,3 +335,20 @@ def test_ingest_url_from_the_bot(services: Services, server: Any, settings: Any)
         ingestion.ingest_url("ftp://example.com/x")
     failed = ingestion.ingest_url(server.url("/missing"))
     assert failed.failures and "404" in str(failed.failures[0])
+
+
+def test_an_unsubscribed_chat_is_promised_nothing(services: Services) -> None:
+    chats.subscribe(services, 44, "private")
+    chats.unsubscribe(services, 44)
+    text = html_to_text(overview.settings_for(services, 44)[1])
+    assert "Frequency: off" in text and "Alerts of changes to what you follow: off" in text
+    nothing = meetings.next_meeting(services, 44)
+    assert "on your schedule" not in nothing and "/subscribe" in nothing
+    chats.subscribe(services, 44, "private")
+    assert "Frequency: daily" in html_to_text(overview.settings_for(services, 44)[1])
+    assert "on your schedule" in meetings.next_meeting(services, 44)
+    empty = html_to_text("\n".join(digests.digest_for(services, 44).messages))
+    assert "I'll tell you when something comes up" in empty
+    chats.unsubscribe(services, 44)
+    empty = html_to_text("\n".join(digests.digest_for(services, 44).messages))
+    assert "I'll tell you" not in empty and "/subscribe" in empty
