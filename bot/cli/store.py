@@ -390,8 +390,7 @@ def render_text(
     for event in events:
         mark = "" if event.status.value == "scheduled" else f" [{event.status.value}]"
         place = f" — {event.place}" if event.place else ""
-        print(f"
-{_format_day(event)}: {event.title}{place}{mark}", file=out)
+        print(f"\n{_format_day(event)}: {event.title}{place}{mark}", file=out)
         for change in event.changes:
             old, new, reported = (_as_day(v) for v in (change.old, change.new, change.reported))
             print(f"    changed {change.field}: {old} -> {new} (reported {reported})", file=out)

@@ -7,10 +7,20 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.domain.models import Precision, Status
+
+
+class AlertStatus(StrEnum):
+    """Where one alert of a change to one chat stands (claimed before it is sent)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
 
 # The statuses the calendar lists; a new status is left out until it is added here.
 LISTED_STATUSES = (Status.SCHEDULED, Status.POSSIBLE, Status.POSTPONED)

@@ -53,6 +53,11 @@ class ChatInfo:
         return f"{when} at {self.digest_time:%H:%M} ({self.timezone})"
 
     @property
+    def shown_frequency(self) -> Frequency:
+        """How often digests come: off while the chat is not subscribed."""
+        return self.frequency if self.subscribed else Frequency.OFF
+
+    @property
     def weekday_name(self) -> str:
         return WEEKDAYS[self.digest_weekday % 7]
 
@@ -204,6 +209,7 @@ def deactivate(services: Services, chat_id: int, reason: str) -> bool:
         if row is None or not row.active:
             return False
         row.active = False
+        row.alerts = False  # nothing reaches it any more
         row.updated_at = services.now()
     log.warning("chat %s deactivated: %s", chat_id, reason)
     return True

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.domain.delivery import DeliveryStatus
 from bot.services import chats as chat_service
+from bot.services.changes import since_last_digest
 from bot.services.chats import ChatInfo
 from bot.services.context import Services
 from bot.services.events import upcoming
@@ -131,6 +132,8 @@ class DigestBuilder:
             self._events[events_key] = events
         more = len(events) > MAX_DIGEST_EVENTS
         shown = events[:MAX_DIGEST_EVENTS]
+        with self.services.session() as session:  # what happened to what the chat was shown
+            changed = since_last_digest(session, previous, shown, today, followed)
         entries = []
         for event in shown:
             mark = None
@@ -145,7 +148,7 @@ class DigestBuilder:
             period=f"{day_label(today)} – {day_label(until)}",
             days=group_by_day(entries, tz, today),
             follows=list(followed),
-            removed=[],
+            removed=changed,
             more=more,
             chat=chat,
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.domain.calendar import EventView
 from bot.services import chats as chat_service
+from bot.services.chats import ChatInfo
 from bot.services.context import Services
 from bot.services.schedule import zone
 from bot.store import repository
@@ -23,6 +24,7 @@ class ChatCalendar:
     follows: list[str]
     tz: dt.tzinfo
     today: dt.date
+    chat: ChatInfo
 
 
 def for_chat(
@@ -47,7 +49,7 @@ def for_chat(
             include_undated=include_undated,
             include_cancelled=include_cancelled,
         )
-    return ChatCalendar(events, followed, tz, today)
+    return ChatCalendar(events, followed, tz, today, chat)
 
 
 def for_everyone(

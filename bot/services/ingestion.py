@@ -44,8 +44,10 @@ class Ingestion:
     def extractor(self) -> ExtractorLike:
         if self._extractor is None:
             from bot.nlp.pipeline import Extractor
+            from bot.services.metrics import TimedExtractor
 
-            self._extractor = Extractor(self.settings.spacy_model, self.settings.nlp_batch_size)
+            extractor = Extractor(self.settings.spacy_model, self.settings.nlp_batch_size)
+            self._extractor = TimedExtractor(extractor)  # extraction times go to /metrics
         return self._extractor
 
     def ingest_url(self, url: str) -> IngestReport:

@@ -37,6 +37,7 @@ def next_meeting(services: Services, chat_id: int) -> str:
         entry=entries[0] if entries else None,
         later=entries[1] if len(entries) > 1 else None,
         follows=calendar.follows,
+        subscribed=calendar.chat.subscribed,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.services import chats as chat_service
 from bot.services import follows as follow_service
+from bot.services.alerts import alerts_on
 from bot.services.chats import ChatInfo
 from bot.services.context import Services
 from bot.services.rendering import day_label
@@ -27,10 +28,11 @@ def settings_message(services: Services, chat: ChatInfo) -> str:
         timezone=chat.timezone,
         local_now=f"{local_now:%a %H:%M}",
         digest_time=f"{chat.digest_time:%H:%M}",
-        frequency=chat.frequency.value,
+        frequency=chat.shown_frequency.value,
         weekday=chat.weekday_name,
         next_digest=next_digest,
         follows=follow_service.follows(services, chat.chat_id),
+        alerts=alerts_on(services, chat.chat_id),
     )
 
 

@@ -24,10 +24,12 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import Precision, Status
+from bot.domain.calendar import AlertStatus
 from bot.domain.delivery import DeliveryStatus
 from bot.store.types import StrEnumType, UTCDateTime
 
@@ -198,6 +200,9 @@ class ChatRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # --- 0004_calendar: the secret in the chat's calendar address (/c/<token>.ics) ---
     calendar_token: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+    # --- 0004_calendar: immediate alerts of changes to followed meetings (/alerts on|off) ---
+    alerts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    alerts_since: Mapped[dt.datetime | None]  # changes recorded before this are not alerted
 
 
 def _chat_fk() -> ForeignKey:
@@ -285,6 +290,27 @@ class FeedEntryFailureRow(Base):
 
 
 # --- 0004_calendar ---
+class AlertRow(Base):
+    """One alert of one change (the event's ``sequence``) to one chat: claimed, then sent.
+
+    The row is written and committed before sending (claim-before-send, as for digests), and
+    is unique per (chat, event, sequence): each change reaches a chat at most once.
+    """
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (UniqueConstraint("chat_id", "event_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk())
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[AlertStatus] = mapped_column(
+        _enum_column(AlertStatus), default=AlertStatus.PENDING
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
 class HeartbeatRow(Base):
     """When a recurring job (the digest dispatcher, the feed poller) last ran, for /healthz."""
 

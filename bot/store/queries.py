@@ -188,5 +188,30 @@ def get_event(session: Session, event_id: int) -> EventView | None:
     return event_view(row, _sources(session, [row.id]).get(row.id, ()))
 
 
+def events_by_ids(session: Session, event_ids: Sequence[int]) -> list[EventView]:
+    """The events with these ids (those that exist), with their sources."""
+    if not event_ids:
+        return []
+    rows = list(session.scalars(select(EventRow).where(EventRow.id.in_(event_ids))))
+    links = _sources(session, [row.id for row in rows])
+    return [event_view(row, links.get(row.id, ())) for row in rows]
+
+
+def changed_since(session: Session, since: dt.datetime, today: dt.date) -> list[EventView]:
+    """Events not over on ``today`` whose state changed (as readers see it) after ``since``."""
+    query = (
+        select(EventRow)
+        .where(
+            EventRow.sequence > 0,
+            EventRow.updated_at > since,
+            (EventRow.last_day >= today) | EventRow.last_day.is_(None),
+        )
+        .order_by(EventRow.updated_at, EventRow.id)
+    )
+    rows = list(session.scalars(query))
+    links = _sources(session, [row.id for row in rows])
+    return [event_view(row, links.get(row.id, ())) for row in rows]
+
+
 def count_events(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(EventRow)) or 0

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.domain import Article, Event
-from bot.domain.calendar import event_identity
+from bot.domain.calendar import AlertStatus, event_identity
 from bot.store.merge import (
     Consolidated,
     Report,
@@ -28,6 +28,7 @@ from bot.store.merge import (
     summit_key,
 )
 from bot.store.models import (
+    AlertRow,
     ArticleRow,
     ChatRow,
     DeliveryRow,
@@ -337,10 +338,12 @@ def move_chat(session: Session, old_id: int, new_id: int) -> bool:
                 created_at=old.created_at,
                 updated_at=old.updated_at,
                 calendar_token=None,
+                alerts=old.alerts,
+                alerts_since=old.alerts_since,
             )
         )
         session.flush()
-        for model in (FollowRow, DeliveryRow, DigestItemRow):
+        for model in (FollowRow, DeliveryRow, DigestItemRow, AlertRow):
             session.execute(update(model).where(model.chat_id == old_id).values(chat_id=new_id))
         token = old.calendar_token
         session.execute(delete(ChatRow).where(ChatRow.chat_id == old_id))
@@ -384,6 +387,49 @@ def remove_follow(session: Session, chat_id: int, name: str) -> bool:
         )
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+def alert_subscribers(session: Session) -> list[tuple[ChatRow, list[str]]]:
+    """Chats that turned alerts on, with the names each follows."""
+    chats = list(
+        session.scalars(select(ChatRow).where(ChatRow.alerts.is_(True)).order_by(ChatRow.chat_id))
+    )
+    return [(chat, followed_names(session, chat.chat_id)) for chat in chats]
+
+
+def alert_claimed(session: Session, chat_id: int, event_id: int, sequence: int) -> bool:
+    query = select(AlertRow.id).where(
+        AlertRow.chat_id == chat_id, AlertRow.event_id == event_id, AlertRow.sequence == sequence
+    )
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def claim_alert(
+    session: Session, chat_id: int, event_id: int, sequence: int, now: dt.datetime
+) -> int:
+    """Write the alert's claim (raises IntegrityError when it was claimed already)."""
+    row = AlertRow(
+        chat_id=chat_id,
+        event_id=event_id,
+        sequence=sequence,
+        status=AlertStatus.PENDING,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def finish_alert(
+    session: Session, alert_id: int, status: AlertStatus, at: dt.datetime | None
+) -> None:
+    row = session.get(AlertRow, alert_id)
+    if row is not None:
+        row.status = status
+        row.sent_at = at
 
 
 # --------------------------------------------------------------------------- heartbeats

@@ -110,3 +110,11 @@ async def serve(services: Services, host: str, port: int) -> None:
         await server.serve(sockets=[sock])
     finally:
         sock.close()
+
+
+async def start_for_bot(services: Services, host: str, port: int) -> WebServer | None:
+    """The bot's web side on ``HTTP_HOST:HTTP_PORT``; None when ``HTTP_PORT`` is 0 (off)."""
+    if port == 0:
+        log.info("HTTP_PORT=0: the bot serves no HTTP")
+        return None
+    return await start(services, host, port)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.domain import Status
 from bot.domain.delivery import DeliveryStatus
 from bot.services import chats, digests, follows, meetings, overview, stats
 from bot.services.calendar import ics_bytes
@@ -243,6 +244,33 @@ def test_new_and_changed_marks(services: Services, calendar: dict[str, int]) -> 
     assert "🆕 Donald Trump meets Xi" not in second
 
 
+def test_the_next_digest_says_once_what_happened_to_meetings_shown(
+    services: Services, calendar: dict[str, int]
+) -> None:
+    chats.subscribe(services, 1, "private")
+    chat = chats.get_chat(services, 1)
+
+    def send(key: str) -> str:
+        digest = digests.build_digest(services, chat)
+        delivery = digests.claim(services, 1, key)
+        assert delivery is not None
+        digests.mark_sent(services, delivery, digest, [1])
+        return html_to_text("\n".join(digest.messages))
+
+    assert "Since your last digest" not in send("daily:2025-10-27")
+    with services.session(write=True) as session:  # as the repository records a report
+        row = session.get(EventRow, calendar["xi"])
+        assert row is not None
+        row.status = Status.CANCELLED
+        row.changes = [
+            {"field": "status", "old": "scheduled", "new": "cancelled", "reported": "2025-10-27"}
+        ]
+    second = send("daily:2025-10-28")
+    assert "Since your last digest" in second
+    assert "Donald Trump meets Xi Jinping: cancelled" in second
+    assert "Since your last digest" not in send("daily:2025-10-29")  # said once
+
+
 def test_forbidden_and_migration(services: Services, calendar: dict[str, int]) -> None:
     chats.subscribe(services, -5, "group")
     follows.follow(services, -5, "APEC")
@@ -310,3 +338,20 @@ def test_ingest_url_from_the_bot(services: Services, server: Any, settings: Any)
         ingestion.ingest_url("ftp://example.com/x")
     failed = ingestion.ingest_url(server.url("/missing"))
     assert failed.failures and "404" in str(failed.failures[0])
+
+
+def test_an_unsubscribed_chat_is_promised_nothing(services: Services) -> None:
+    chats.subscribe(services, 44, "private")
+    chats.unsubscribe(services, 44)
+    text = html_to_text(overview.settings_for(services, 44)[1])
+    assert "Frequency: off" in text and "Alerts of changes to what you follow: off" in text
+    nothing = meetings.next_meeting(services, 44)
+    assert "on your schedule" not in nothing and "/subscribe" in nothing
+    chats.subscribe(services, 44, "private")
+    assert "Frequency: daily" in html_to_text(overview.settings_for(services, 44)[1])
+    assert "on your schedule" in meetings.next_meeting(services, 44)
+    empty = html_to_text("\n".join(digests.digest_for(services, 44).messages))
+    assert "I'll tell you when something comes up" in empty
+    chats.unsubscribe(services, 44)
+    empty = html_to_text("\n".join(digests.digest_for(services, 44).messages))
+    assert "I'll tell you" not in empty and "/subscribe" in empty

@@ -7,6 +7,9 @@ import dataclasses
 import datetime as dt
 import re
 import socket
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +20,7 @@ from bot.services import follows, health
 from bot.services.clock import FixedClock
 from bot.services.context import Services
 from bot.web.app import create_app
-from bot.web.server import WebServerError, start
+from bot.web.server import WebServerError, start, start_for_bot
 
 from .test_bot_services import add_event, calendar, services
 
@@ -139,3 +142,28 @@ async def test_the_server_runs_in_the_callers_loop(services: Services) -> None:
         await server.stop()
     with socket.create_server(("127.0.0.1", server.port)):
         pass  # stopped: the port is free again
+
+
+async def test_the_bot_serves_no_http_when_the_port_is_zero(services: Services) -> None:
+    assert await start_for_bot(services, "127.0.0.1", 0) is None
+
+
+def test_extraction_times_are_observed() -> None:
+    from bot.services.metrics import EXTRACTION_SECONDS, TimedExtractor
+
+    class Slow:
+        def analyse(self, articles: Iterable[Any]) -> Iterator[Any]:
+            for article in articles:
+                time.sleep(0.01)
+                yield article
+
+    def observed() -> float:
+        for metric in EXTRACTION_SECONDS.collect():
+            for sample in metric.samples:
+                if sample.name.endswith("_count"):
+                    return sample.value
+        raise AssertionError("no count sample")
+
+    before = observed()
+    assert list(TimedExtractor(Slow()).analyse(["a", "b", "c"])) == ["a", "b", "c"]  # type: ignore[arg-type]
+    assert observed() == before + 3

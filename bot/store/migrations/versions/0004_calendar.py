@@ -1,5 +1,6 @@
 """The calendar: event identities (UID) and change counts (SEQUENCE), chats' calendar tokens,
-and the heartbeats of recurring jobs.
+immediate alerts of changes (a chat's switch, and one claimed row per alert), and the
+heartbeats of recurring jobs.
 
 Revision ID: 0004_calendar
 Revises: 0001_initial
@@ -26,6 +27,40 @@ def upgrade() -> None:
     op.add_column("events", sa.Column("uid", sa.String(length=64), nullable=True))
     op.add_column("events", sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
     op.add_column("chats", sa.Column("calendar_token", sa.String(length=64), nullable=True))
+    op.add_column(
+        "chats", sa.Column("alerts", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
+    op.add_column("chats", sa.Column("alerts_since", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "alert_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["chat_id"],
+            ["chats.chat_id"],
+            name=op.f("fk_alert_deliveries_chat_id_chats"),
+            ondelete="CASCADE",
+            onupdate="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_alert_deliveries_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_deliveries")),
+        sa.UniqueConstraint(
+            "chat_id", "event_id", "sequence", name=op.f("uq_alert_deliveries_chat_id")
+        ),
+    )
+    op.create_index(
+        op.f("ix_alert_deliveries_event_id"), "alert_deliveries", ["event_id"], unique=False
+    )
     op.create_table(
         "heartbeats",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -86,7 +121,11 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_chats_calendar_token"), table_name="chats")
     op.drop_index(op.f("ix_events_uid"), table_name="events")
     op.drop_table("heartbeats")
+    op.drop_index(op.f("ix_alert_deliveries_event_id"), table_name="alert_deliveries")
+    op.drop_table("alert_deliveries")
     with op.batch_alter_table("chats") as batch:
+        batch.drop_column("alerts_since")
+        batch.drop_column("alerts")
         batch.drop_column("calendar_token")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("sequence")
