@@ -85,6 +85,11 @@ WEEKDAY_RE = re.compile(
     rf"(?:\s+(?P<part>{_alternation(PARTS_OF_DAY)})\b)?"
     rf"(?:,?\s+(?:of\s+)?(?P<week>{_I.format('next|this|last')})\s+{_I.format('week')}\b)?"
 )
+# Brazilian and Portuguese style: "Monday (23)", "Tuesday (24/1)", "this Sunday (22)".
+WEEKDAY_WITH_DAY_RE = re.compile(
+    rf"\b(?:(?P<rel>{_I.format('this|next|last')})\s+)?(?P<weekday>{_WEEKDAY})\s*"
+    r"\((?P<day>3[01]|[12]\d|0?[1-9])(?:/(?P<month>1[0-2]|0?[1-9])(?:/(?P<year>\d{4}))?)?\)"
+)
 # "on Monday and Tuesday", "from Sunday to Tuesday": one span of consecutive days.
 WEEKDAY_RANGE_RE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}){_RANGE_JOIN}(?P<weekday2>{_WEEKDAY})\b")
 RELATIVE_DAY_RE = re.compile(

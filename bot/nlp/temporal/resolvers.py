@@ -271,6 +271,24 @@ def _weekday_by_relation_or_tense(
     return weekday_date(weekday, published, Tense.FUTURE if coming else Tense.PAST), tense
 
 
+def resolve_weekday_with_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "Tuesday (24)": the day of that number nearest publication that is that weekday."""
+    weekday, day = WEEKDAYS[match["weekday"]], int(match["day"])
+    published = ctx.published
+    if match["year"]:
+        years = [int(match["year"])]
+    else:
+        years = [published.year - 1, published.year, published.year + 1]
+    if match["month"]:
+        candidates = [safe_date(year, int(match["month"]), day) for year in years]
+    else:
+        months = [add_months(published.year, published.month, shift) for shift in (-1, 0, 1)]
+        candidates = [safe_date(year, month, day) for year, month in months]
+    fitting = [c for c in candidates if c is not None and c.weekday() == weekday]
+    chosen = choose(fitting, published, None)
+    return _day_expression(ctx, chosen) if chosen else None
+
+
 def resolve_weekday_range(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     first_weekday, last_weekday = WEEKDAYS[match["weekday"]], WEEKDAYS[match["weekday2"]]
     length = (last_weekday - first_weekday) % 7

@@ -120,6 +120,17 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "weekday-with-day",
+        p.WEEKDAY_WITH_DAY_RE,
+        r.resolve_weekday_with_day,
+        (
+            Example("On Monday (23), the president flies to the capital.", SUN, "2023-01-23"),
+            Example("Three meetings are expected on Tuesday (24/1).", SUN, "2023-01-24"),
+            Example("He left this Sunday (22) for the south.", SUN, "2023-01-22"),
+            Example("The ministers met on Friday (20).", SUN, "2023-01-20"),
+        ),
+    ),
+    Rule(
         "weekday-range",
         p.WEEKDAY_RANGE_RE,
         r.resolve_weekday_range,
