@@ -23,6 +23,7 @@ SAT = dt.date(2025, 11, 1)
 SUN = dt.date(2025, 11, 2)
 LATE_DEC = dt.date(2025, 12, 29)
 JAN = dt.date(2026, 1, 8)
+MAY = dt.date(2026, 5, 1)
 DAY, WEEK, MONTH = Precision.DAY, Precision.WEEK, Precision.MONTH
 
 ROWS = [
@@ -224,3 +225,23 @@ def test_day_before_counts_from_the_previous_sentence_only(nlp: Language) -> Non
     doc._.published = MON
     found = {e.text: e.value for e in nlp(doc)._.temporal_expressions}
     assert found == {"Nov. 20": "2025-11-20"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "first", "last"),
+    [
+        ("The state visit runs from June 4 for five days.", MAY, "2026-06-04", "2026-06-08"),
+        ("The envoy will stay from 3 December for two days.", MON, "2025-12-03", "2025-12-04"),
+        ("The summit is held from 30 November to 2 December.", MON, "2025-11-30", "2025-12-02"),
+        ("The talks will run from 29 December to 2 January.", MON, "2025-12-29", "2026-01-02"),
+        ("The forum is set for Nov. 30-Dec. 2.", MON, "2025-11-30", "2025-12-02"),
+    ],
+)  # fmt: skip
+def test_spans_give_their_first_and_last_day(
+    nlp: Language, sentence: str, published: dt.date, first: str, last: str
+) -> None:
+    doc = nlp.make_doc(sentence)
+    doc._.published = published
+    (expression,) = nlp(doc)._.temporal_expressions
+    assert expression.date is not None and expression.end_date is not None
+    assert (expression.date.isoformat(), expression.end_date.isoformat()) == (first, last)

@@ -60,6 +60,18 @@ def _day_month_pattern(with_range: bool) -> re.Pattern[str]:
     )
 
 
+_FOR_DAYS = (
+    rf"\s+{_I.format('for')}\s+(?P<count>\d{{1,2}}|{_I.format(_alternation(list(NUMBER_WORDS)))})"
+    rf"\s+{_I.format('days')}\b"
+)
+# "from June 4 for five days", "on 3 May for two days": a span by its first day and length.
+MONTH_DAY_FOR_DAYS_RE = re.compile(_month_day_pattern(with_range=False).pattern + _FOR_DAYS)
+DAY_MONTH_FOR_DAYS_RE = re.compile(_day_month_pattern(with_range=False).pattern + _FOR_DAYS)
+# "30 November to 2 December", "from 28 February until 3 March 2026".
+DAY_MONTH_SPAN_RE = re.compile(
+    rf"{_LEADING_WEEKDAY}(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH_ANY}){_RANGE_JOIN}"
+    rf"(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month2>{_MONTH_ANY}){_YEAR_TAIL}"
+)
 # Ranges and single days are separate rules so that a range that does not resolve
 # ("Aug. 26 to Oct. 20" is two dates, not one span) still leaves both days to be found.
 MONTH_DAY_RANGE_RE = _month_day_pattern(with_range=True)

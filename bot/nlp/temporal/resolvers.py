@@ -162,25 +162,59 @@ def _is_not_a_date_word(ctx: Context) -> bool:
     return after is not None and after.pos_ == "PROPN" and not introduced  # "met June Carter"
 
 
-def resolve_month_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+def _first_day(match: re.Match[str], ctx: Context) -> tuple[dt.date | None, Tense | None]:
+    """The day of a month-and-day match, and the tense when the tense chose its year."""
     month = _month_number(match["month"])
     day = _day_number(match["day"])
     weekday = WEEKDAYS.get(match["weekday"] or "")
-    tense = None
     if match["year"]:
-        first = safe_date(int(match["year"]), month, day)
-    elif match["yearword"]:
+        return safe_date(int(match["year"]), month, day), None
+    if match["yearword"]:
         year = ctx.published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
-        first = safe_date(year, month, day)
-    else:
-        tense = ctx.tense
-        first = year_for_day(month, day, ctx.published, tense, weekday)
+        return safe_date(year, month, day), None
+    tense = ctx.tense
+    return year_for_day(month, day, ctx.published, tense, weekday), tense
+
+
+def resolve_month_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    first, tense = _first_day(match, ctx)
     if first is None:
         return None
     if "day2" not in match.groupdict():
         return _day_expression(ctx, first, tense=tense)
     last = _range_end(match, first)
     return _day_expression(ctx, first, last, tense) if last else None
+
+
+def resolve_day_for_days(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "from June 4 for five days": June 4 to June 8."""
+    raw = match["count"].lower()
+    count = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
+    first, tense = _first_day(match, ctx)
+    if first is None or not 1 <= count <= MAX_RANGE_DAYS:
+        return None
+    return _day_expression(ctx, first, first + dt.timedelta(days=count - 1), tense)
+
+
+def resolve_day_month_span(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "30 November to 2 December": a year written at the end is the last day's."""
+    month, month2 = _month_number(match["month"]), _month_number(match["month2"])
+    day, day2 = _day_number(match["day"]), _day_number(match["day2"])
+    tense = None
+    if match["year"] or match["yearword"]:
+        if match["year"]:
+            year = int(match["year"])
+        else:
+            year = ctx.published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
+        last = safe_date(year, month2, day2)
+        first = safe_date(year - (1 if month2 < month else 0), month, day)
+    else:
+        first, tense = _first_day(match, ctx)
+        year2 = first.year + (1 if month2 < month else 0) if first else 0
+        last = safe_date(year2, month2, day2) if first else None
+    if first is None or last is None or not first < last <= first + dt.timedelta(MAX_RANGE_DAYS):
+        return None
+    return _day_expression(ctx, first, last, tense)
 
 
 def _range_end(match: re.Match[str], first: dt.date) -> dt.date | None:

@@ -73,6 +73,27 @@ RULES: tuple[Rule, ...] = (
         (Example("The leaders meet on 10.5.2023 in the port.", MON, "2023-05-10"),),
     ),
     Rule(
+        "month-day-for-days",
+        p.MONTH_DAY_FOR_DAYS_RE,
+        r.resolve_day_for_days,
+        (Example("The state visit runs from November 4 for five days.", MON, "2025-11-04"),),
+    ),
+    Rule(
+        "day-month-for-days",
+        p.DAY_MONTH_FOR_DAYS_RE,
+        r.resolve_day_for_days,
+        (Example("The envoy will stay from 3 December for two days.", MON, "2025-12-03"),),
+    ),
+    Rule(
+        "day-month-span",
+        p.DAY_MONTH_SPAN_RE,
+        r.resolve_day_month_span,
+        (
+            Example("The summit is held from 30 November to 2 December.", MON, "2025-11-30"),
+            Example("The talks ran from 28 December to 3 January 2025.", MON, "2024-12-28"),
+        ),
+    ),
+    Rule(
         "month-day-range",
         p.MONTH_DAY_RANGE_RE,
         r.resolve_month_day,
