@@ -172,6 +172,9 @@ RULES: tuple[Rule, ...] = (
             Example("Delegates gather on Thursday of this week.", MON, "2025-10-30"),
             Example("They will talk on the sidelines of Wednesday's summit.", MON, "2025-10-29"),
             Example("Thursday's talks were cut short.", MON, "2025-10-23"),
+            Example("A separate summit has been confirmed for Saturday.", TUE, "2025-11-01"),
+            Example("The vote was set for Friday.", TUE, "2025-10-31"),
+            Example("The talks had been scheduled for Monday.", TUE, "2025-10-27"),
         ),
     ),
     Rule(
