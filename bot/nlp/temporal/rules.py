@@ -174,7 +174,7 @@ RULES: tuple[Rule, ...] = (
             Example("Thursday's talks were cut short.", MON, "2025-10-23"),
             Example("A separate summit has been confirmed for Saturday.", TUE, "2025-11-01"),
             Example("The vote was set for Friday.", TUE, "2025-10-31"),
-            Example("The talks had been scheduled for Monday.", TUE, "2025-10-27"),
+            Example("The talks had been confirmed for Monday.", TUE, "2025-10-27"),
         ),
     ),
     Rule(
