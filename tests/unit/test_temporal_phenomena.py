@@ -59,6 +59,13 @@ ROWS = [
         "2026-07-04",
         DAY,
     ),
+    (
+        "The envoy attends the U.S. Independence Day reception.",
+        MON,
+        "Independence Day",
+        "2026-07-04",
+        DAY,
+    ),
     ("Trick-or-treaters are expected on Halloween.", MON, "Halloween", "2025-10-31", DAY),
     ("The pope will lead prayers on Easter Sunday.", MON, "Easter Sunday", "2026-04-05", DAY),
     ("The shops close on Good Friday.", dt.date(2024, 3, 1), "Good Friday", "2024-03-29", DAY),
@@ -208,6 +215,8 @@ def test_phenomenon(
         "The ship anchored off Easter Island.",
         "The children painted easter eggs.",
         "Officials met again the day after the election.",
+        "The president will speak on Ukraine's Independence Day.",
+        "The family gathers for Canadian Thanksgiving.",
     ],
 )
 def test_look_alikes_are_no_named_or_counted_days(nlp: Language, sentence: str) -> None:

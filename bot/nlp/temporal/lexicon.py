@@ -188,6 +188,14 @@ WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
     "presidents' day": (2, 0, 3),
     "columbus day": (10, 0, 2),
 }
+# Days whose date above is the United States' one: another country's ("Ukraine's Independence
+# Day", "Canadian Thanksgiving") falls on another date, so those give no date at all.
+US_HOLIDAYS = frozenset(
+    {"independence day", "thanksgiving day", "thanksgiving", "labor day", "memorial day",
+     "martin luther king day", "presidents' day", "columbus day", "veterans day"}
+)  # fmt: skip
+# The words before such a day that keep it American.
+US_QUALIFIERS = frozenset({"us", "u.s.", "american", "america", "states", "usa", "u.s.a."})
 # Moveable feasts: days from (Western) Easter Sunday.
 EASTER_HOLIDAYS: dict[str, int] = {
     "ash wednesday": -46,

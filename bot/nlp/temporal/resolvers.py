@@ -41,6 +41,8 @@ from bot.nlp.temporal.lexicon import (
     ORDINAL_WORDS,
     PERIOD_SHIFTS,
     RELATIVE_DAYS,
+    US_HOLIDAYS,
+    US_QUALIFIERS,
     WEEKDAY_HOLIDAYS,
     WEEKDAYS,
     YEAR_WORD_SHIFTS,
@@ -456,6 +458,24 @@ _NTH_WEEKDAY = {holiday_key(name): rule for name, rule in WEEKDAY_HOLIDAYS.items
 _FROM_EASTER = {holiday_key(name): shift for name, shift in EASTER_HOLIDAYS.items()}
 
 
+_US_ONLY = frozenset(holiday_key(name) for name in US_HOLIDAYS)
+
+
+def _of_another_country(ctx: Context) -> bool:
+    """ "Ukraine's Independence Day", "Canadian Thanksgiving": a country or nationality other
+    than the United States right before the name."""
+    span = ctx.tokens()
+    if span is None or span.start == 0:
+        return False
+    doc = span.doc
+    before = doc[span.start - 1]
+    if before.tag_ == "POS" and before.i > 0:
+        before = doc[before.i - 1]  # "Ukraine 's"
+    elif before.ent_type_ not in ("NORP", "GPE"):
+        return False
+    return before.lower_ not in US_QUALIFIERS and before.ent_type_ in ("NORP", "GPE", "ORG")
+
+
 def holiday_date(name: str, year: int) -> dt.date:
     """The date of a named day in ``year``; ``name`` as :func:`holiday_key` gives it."""
     if name in _FIXED:
@@ -470,6 +490,8 @@ def holiday_date(name: str, year: int) -> dt.date:
 def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     """A named day: its next occurrence on or after publication, unless the tense is past."""
     name = holiday_key(match["name"])
+    if name in _US_ONLY and not match["rel"] and _of_another_country(ctx):
+        return None
     published = ctx.published
     if match["year"]:
         return _day_expression(ctx, holiday_date(name, int(match["year"])))
