@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -28,7 +29,7 @@ def _resolved_matches(
             start, end = match.span(rule.group) if rule.group else match.span()
             expression = rule.resolve(match, Context(doc, text, published, start, end))
             if expression is not None:
-                yield rank, rule, expression
+                yield rank, rule, replace(expression, rule=rule.id)
 
 
 def _without_overlaps(

@@ -90,7 +90,14 @@ class AnaphoricExpression(TemporalExpression):
             return None
         day = base + dt.timedelta(days=self.offset_days)
         return TemporalExpression(
-            self.text, self.start, self.end, day.isoformat(), Precision.DAY, day, day
+            self.text,
+            self.start,
+            self.end,
+            day.isoformat(),
+            Precision.DAY,
+            day,
+            day,
+            rule=self.rule,
         )
 
 
