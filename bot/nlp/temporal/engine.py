@@ -1,8 +1,9 @@
 """Running the rules over a Doc: every match resolved, overlaps settled, in text order.
 
 Each rule is one regex pass over ``doc.text``; the tense is parsed only for the matches that
-need it. Overlaps are settled with a sorted list of kept spans, so the cost grows with the
-number of matches times its logarithm, never with matches times matches.
+need it. Overlaps are settled by a binary search among the spans kept so far, and days counted
+from the day just named ("the day before") in one walk, so nothing loops over all dates for
+every match: ``bench/dates.py --scale`` shows the time per KB flat from 10 KB to 200 KB.
 """
 
 from __future__ import annotations

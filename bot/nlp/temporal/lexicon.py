@@ -1,5 +1,8 @@
 """The calendar words of English news: months, weekdays, holidays, numbers and the words that
-shift or narrow a period. Data only; the rules (``rules.py``) build their patterns from it."""
+shift or narrow a period, with the few limits the resolvers apply (how far a past verb may
+point ahead, how long a range may be). Data only: ``patterns.py`` builds the rules' regular
+expressions from it. Tense and planning words live in :mod:`bot.nlp.vocabulary`, shared with
+the event rules."""
 
 from __future__ import annotations
 
