@@ -417,11 +417,14 @@ def resolve_iso(match: re.Match[str], ctx: Context) -> TemporalExpression | None
 
 
 def resolve_slash(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
-    # US order (month first) unless the first number cannot be a month.
+    """ "11/04/2025": month first (US order) or day first, whichever is a date nearer to
+    publication; news mostly dates what is near. A tie keeps the US order."""
     first, second, year = int(match["a"]), int(match["b"]), int(match["year"])
-    month, day = (second, first) if first > 12 else (first, second)
-    found = safe_date(year, month, day)
-    return _day_expression(ctx, found) if found else None
+    readings = [d for d in (safe_date(year, first, second), safe_date(year, second, first)) if d]
+    if not readings:
+        return None
+    found = min(readings, key=lambda d: abs((d - ctx.published).days))
+    return _day_expression(ctx, found)
 
 
 def resolve_dotted(match: re.Match[str], ctx: Context) -> TemporalExpression | None:

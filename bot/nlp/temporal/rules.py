@@ -64,6 +64,9 @@ RULES: tuple[Rule, ...] = (
         (
             Example("The filing of 11/04/2025 was late.", MON, "2025-11-04"),
             Example("The treaty of 25/3/1957 is cited.", MON, "1957-03-25"),
+            Example(
+                "The summit opened on 10/5/2023 in the port.", dt.date(2023, 5, 10), "2023-05-10"
+            ),
         ),
     ),
     Rule(
