@@ -151,6 +151,7 @@ def run_dates(args: argparse.Namespace) -> int:
                     "value": e.value,
                     "precision": e.precision.value,
                     "tense": e.tense,
+                    "rule": e.rule,
                 }
                 for e in expressions
             ],
@@ -160,7 +161,8 @@ def run_dates(args: argparse.Namespace) -> int:
         else:
             print(f"{record['file']} (published {record['published']})")
             for e in expressions:
-                print(f"  {e.start:>6}-{e.end:<6} {e.value or '?':<12} {e.text!r}")
+                rule = f"[{e.rule}]" if e.rule else ""
+                print(f"  {e.start:>6}-{e.end:<6} {e.value or '?':<12} {e.text!r:<32} {rule}")
     if args.json:
         output.close()
     return 1 if failures else 0

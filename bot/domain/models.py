@@ -87,6 +87,8 @@ class TemporalExpression:
     end_date: dt.date | None = None
     # The tense that decided an ambiguous reference ("on Thursday"), when one had to.
     tense: Tense | None = None
+    # The id of the date rule that found it (bot.nlp.temporal.rules), to explain a value.
+    rule: str | None = None
 
     def shifted(self, offset: int) -> TemporalExpression:
         """The same expression with offsets moved by ``offset`` characters."""
@@ -99,6 +101,7 @@ class TemporalExpression:
             self.date,
             self.end_date,
             self.tense,
+            self.rule,
         )
 
 

@@ -186,3 +186,10 @@ OPEN_END_WORDS = frozenset({"until", "till"})
 NEUTRAL_END_WORDS = frozenset({"through", "thru"})
 BE_PRESENT = frozenset({"is", "are", "am", "'s", "'re", "'m"})
 BE_PAST = frozenset({"was", "were"})
+# Verbs that fix a date for something: "has been confirmed for Saturday", "was set for Friday".
+# The date after their "for" is the appointment's, not the deciding's; it lies ahead unless
+# the verb is in the past perfect ("had been scheduled for Tuesday").
+SCHEDULING_LEMMAS = frozenset(
+    {"schedule", "reschedule", "set", "plan", "slate", "confirm", "fix", "arrange", "book",
+     "move", "pencil", "earmark"}
+)  # fmt: skip

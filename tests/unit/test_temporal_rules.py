@@ -35,3 +35,5 @@ def test_rule_example(nlp: Language, rule: Rule, example: Example) -> None:
     doc = nlp(doc)
     found = [(r.id, e.value) for r, e in resolve_with_rules(doc, example.published)]
     assert (rule.id, example.value) in found, found
+    # The component's expressions name the rule that found them, for `summit-bot dates`.
+    assert [(e.rule, e.value) for e in doc._.temporal_expressions] == found

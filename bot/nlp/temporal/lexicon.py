@@ -1,5 +1,8 @@
 """The calendar words of English news: months, weekdays, holidays, numbers and the words that
-shift or narrow a period. Data only; the rules (``rules.py``) build their patterns from it."""
+shift or narrow a period, with the few limits the resolvers apply (how far a past verb may
+point ahead, how long a range may be). Data only: ``patterns.py`` builds the rules' regular
+expressions from it. Tense and planning words live in :mod:`bot.nlp.vocabulary`, shared with
+the event rules."""
 
 from __future__ import annotations
 
@@ -188,6 +191,14 @@ WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
     "presidents' day": (2, 0, 3),
     "columbus day": (10, 0, 2),
 }
+# Days whose date above is the United States' one: another country's ("Ukraine's Independence
+# Day", "Canadian Thanksgiving") falls on another date, so those give no date at all.
+US_HOLIDAYS = frozenset(
+    {"independence day", "thanksgiving day", "thanksgiving", "labor day", "memorial day",
+     "martin luther king day", "presidents' day", "columbus day", "veterans day"}
+)  # fmt: skip
+# The words before such a day that keep it American.
+US_QUALIFIERS = frozenset({"us", "u.s.", "american", "america", "states", "usa", "u.s.a."})
 # Moveable feasts: days from (Western) Easter Sunday.
 EASTER_HOLIDAYS: dict[str, int] = {
     "ash wednesday": -46,

@@ -60,6 +60,18 @@ def _day_month_pattern(with_range: bool) -> re.Pattern[str]:
     )
 
 
+_FOR_DAYS = (
+    rf"\s+{_I.format('for')}\s+(?P<count>\d{{1,2}}|{_I.format(_alternation(list(NUMBER_WORDS)))})"
+    rf"\s+{_I.format('days')}\b"
+)
+# "from June 4 for five days", "on 3 May for two days": a span by its first day and length.
+MONTH_DAY_FOR_DAYS_RE = re.compile(_month_day_pattern(with_range=False).pattern + _FOR_DAYS)
+DAY_MONTH_FOR_DAYS_RE = re.compile(_day_month_pattern(with_range=False).pattern + _FOR_DAYS)
+# "30 November to 2 December", "from 28 February until 3 March 2026".
+DAY_MONTH_SPAN_RE = re.compile(
+    rf"{_LEADING_WEEKDAY}(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH_ANY}){_RANGE_JOIN}"
+    rf"(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month2>{_MONTH_ANY}){_YEAR_TAIL}"
+)
 # Ranges and single days are separate rules so that a range that does not resolve
 # ("Aug. 26 to Oct. 20" is two dates, not one span) still leaves both days to be found.
 MONTH_DAY_RANGE_RE = _month_day_pattern(with_range=True)
@@ -84,6 +96,11 @@ WEEKDAY_RE = re.compile(
     rf"(?P<weekday>{_WEEKDAY})\b(?:'s)?"
     rf"(?:\s+(?P<part>{_alternation(PARTS_OF_DAY)})\b)?"
     rf"(?:,?\s+(?:of\s+)?(?P<week>{_I.format('next|this|last')})\s+{_I.format('week')}\b)?"
+)
+# Brazilian and Portuguese style: "Monday (23)", "Tuesday (24/1)", "this Sunday (22)".
+WEEKDAY_WITH_DAY_RE = re.compile(
+    rf"\b(?:(?P<rel>{_I.format('this|next|last')})\s+)?(?P<weekday>{_WEEKDAY})\s*"
+    r"\((?P<day>3[01]|[12]\d|0?[1-9])(?:/(?P<month>1[0-2]|0?[1-9])(?:/(?P<year>\d{4}))?)?\)"
 )
 # "on Monday and Tuesday", "from Sunday to Tuesday": one span of consecutive days.
 WEEKDAY_RANGE_RE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}){_RANGE_JOIN}(?P<weekday2>{_WEEKDAY})\b")

@@ -41,6 +41,8 @@ from bot.nlp.temporal.lexicon import (
     ORDINAL_WORDS,
     PERIOD_SHIFTS,
     RELATIVE_DAYS,
+    US_HOLIDAYS,
+    US_QUALIFIERS,
     WEEKDAY_HOLIDAYS,
     WEEKDAYS,
     YEAR_WORD_SHIFTS,
@@ -88,7 +90,14 @@ class AnaphoricExpression(TemporalExpression):
             return None
         day = base + dt.timedelta(days=self.offset_days)
         return TemporalExpression(
-            self.text, self.start, self.end, day.isoformat(), Precision.DAY, day, day
+            self.text,
+            self.start,
+            self.end,
+            day.isoformat(),
+            Precision.DAY,
+            day,
+            day,
+            rule=self.rule,
         )
 
 
@@ -162,25 +171,59 @@ def _is_not_a_date_word(ctx: Context) -> bool:
     return after is not None and after.pos_ == "PROPN" and not introduced  # "met June Carter"
 
 
-def resolve_month_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+def _first_day(match: re.Match[str], ctx: Context) -> tuple[dt.date | None, Tense | None]:
+    """The day of a month-and-day match, and the tense when the tense chose its year."""
     month = _month_number(match["month"])
     day = _day_number(match["day"])
     weekday = WEEKDAYS.get(match["weekday"] or "")
-    tense = None
     if match["year"]:
-        first = safe_date(int(match["year"]), month, day)
-    elif match["yearword"]:
+        return safe_date(int(match["year"]), month, day), None
+    if match["yearword"]:
         year = ctx.published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
-        first = safe_date(year, month, day)
-    else:
-        tense = ctx.tense
-        first = year_for_day(month, day, ctx.published, tense, weekday)
+        return safe_date(year, month, day), None
+    tense = ctx.tense
+    return year_for_day(month, day, ctx.published, tense, weekday), tense
+
+
+def resolve_month_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    first, tense = _first_day(match, ctx)
     if first is None:
         return None
     if "day2" not in match.groupdict():
         return _day_expression(ctx, first, tense=tense)
     last = _range_end(match, first)
     return _day_expression(ctx, first, last, tense) if last else None
+
+
+def resolve_day_for_days(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "from June 4 for five days": June 4 to June 8."""
+    raw = match["count"].lower()
+    count = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
+    first, tense = _first_day(match, ctx)
+    if first is None or not 1 <= count <= MAX_RANGE_DAYS:
+        return None
+    return _day_expression(ctx, first, first + dt.timedelta(days=count - 1), tense)
+
+
+def resolve_day_month_span(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "30 November to 2 December": a year written at the end is the last day's."""
+    month, month2 = _month_number(match["month"]), _month_number(match["month2"])
+    day, day2 = _day_number(match["day"]), _day_number(match["day2"])
+    tense = None
+    if match["year"] or match["yearword"]:
+        if match["year"]:
+            year = int(match["year"])
+        else:
+            year = ctx.published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
+        last = safe_date(year, month2, day2)
+        first = safe_date(year - (1 if month2 < month else 0), month, day)
+    else:
+        first, tense = _first_day(match, ctx)
+        year2 = first.year + (1 if month2 < month else 0) if first else 0
+        last = safe_date(year2, month2, day2) if first else None
+    if first is None or last is None or not first < last <= first + dt.timedelta(MAX_RANGE_DAYS):
+        return None
+    return _day_expression(ctx, first, last, tense)
 
 
 def _range_end(match: re.Match[str], first: dt.date) -> dt.date | None:
@@ -271,6 +314,24 @@ def _weekday_by_relation_or_tense(
     return weekday_date(weekday, published, Tense.FUTURE if coming else Tense.PAST), tense
 
 
+def resolve_weekday_with_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "Tuesday (24)": the day of that number nearest publication that is that weekday."""
+    weekday, day = WEEKDAYS[match["weekday"]], int(match["day"])
+    published = ctx.published
+    if match["year"]:
+        years = [int(match["year"])]
+    else:
+        years = [published.year - 1, published.year, published.year + 1]
+    if match["month"]:
+        candidates = [safe_date(year, int(match["month"]), day) for year in years]
+    else:
+        months = [add_months(published.year, published.month, shift) for shift in (-1, 0, 1)]
+        candidates = [safe_date(year, month, day) for year, month in months]
+    fitting = [c for c in candidates if c is not None and c.weekday() == weekday]
+    chosen = choose(fitting, published, None)
+    return _day_expression(ctx, chosen) if chosen else None
+
+
 def resolve_weekday_range(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     first_weekday, last_weekday = WEEKDAYS[match["weekday"]], WEEKDAYS[match["weekday2"]]
     length = (last_weekday - first_weekday) % 7
@@ -356,11 +417,14 @@ def resolve_iso(match: re.Match[str], ctx: Context) -> TemporalExpression | None
 
 
 def resolve_slash(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
-    # US order (month first) unless the first number cannot be a month.
+    """ "11/04/2025": month first (US order) or day first, whichever is a date nearer to
+    publication; news mostly dates what is near. A tie keeps the US order."""
     first, second, year = int(match["a"]), int(match["b"]), int(match["year"])
-    month, day = (second, first) if first > 12 else (first, second)
-    found = safe_date(year, month, day)
-    return _day_expression(ctx, found) if found else None
+    readings = [d for d in (safe_date(year, first, second), safe_date(year, second, first)) if d]
+    if not readings:
+        return None
+    found = min(readings, key=lambda d: abs((d - ctx.published).days))
+    return _day_expression(ctx, found)
 
 
 def resolve_dotted(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -404,6 +468,24 @@ _NTH_WEEKDAY = {holiday_key(name): rule for name, rule in WEEKDAY_HOLIDAYS.items
 _FROM_EASTER = {holiday_key(name): shift for name, shift in EASTER_HOLIDAYS.items()}
 
 
+_US_ONLY = frozenset(holiday_key(name) for name in US_HOLIDAYS)
+
+
+def _of_another_country(ctx: Context) -> bool:
+    """ "Ukraine's Independence Day", "Canadian Thanksgiving": a country or nationality other
+    than the United States right before the name."""
+    span = ctx.tokens()
+    if span is None or span.start == 0:
+        return False
+    doc = span.doc
+    before = doc[span.start - 1]
+    if before.tag_ == "POS" and before.i > 0:
+        before = doc[before.i - 1]  # "Ukraine 's"
+    elif before.ent_type_ not in ("NORP", "GPE"):
+        return False
+    return before.lower_ not in US_QUALIFIERS and before.ent_type_ in ("NORP", "GPE", "ORG")
+
+
 def holiday_date(name: str, year: int) -> dt.date:
     """The date of a named day in ``year``; ``name`` as :func:`holiday_key` gives it."""
     if name in _FIXED:
@@ -418,6 +500,8 @@ def holiday_date(name: str, year: int) -> dt.date:
 def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     """A named day: its next occurrence on or after publication, unless the tense is past."""
     name = holiday_key(match["name"])
+    if name in _US_ONLY and not match["rel"] and _of_another_country(ctx):
+        return None
     published = ctx.published
     if match["year"]:
         return _day_expression(ctx, holiday_date(name, int(match["year"])))

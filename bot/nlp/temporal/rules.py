@@ -64,6 +64,9 @@ RULES: tuple[Rule, ...] = (
         (
             Example("The filing of 11/04/2025 was late.", MON, "2025-11-04"),
             Example("The treaty of 25/3/1957 is cited.", MON, "1957-03-25"),
+            Example(
+                "The summit opened on 10/5/2023 in the port.", dt.date(2023, 5, 10), "2023-05-10"
+            ),
         ),
     ),
     Rule(
@@ -71,6 +74,27 @@ RULES: tuple[Rule, ...] = (
         p.DOTTED_DATE_RE,
         r.resolve_dotted,
         (Example("The leaders meet on 10.5.2023 in the port.", MON, "2023-05-10"),),
+    ),
+    Rule(
+        "month-day-for-days",
+        p.MONTH_DAY_FOR_DAYS_RE,
+        r.resolve_day_for_days,
+        (Example("The state visit runs from November 4 for five days.", MON, "2025-11-04"),),
+    ),
+    Rule(
+        "day-month-for-days",
+        p.DAY_MONTH_FOR_DAYS_RE,
+        r.resolve_day_for_days,
+        (Example("The envoy will stay from 3 December for two days.", MON, "2025-12-03"),),
+    ),
+    Rule(
+        "day-month-span",
+        p.DAY_MONTH_SPAN_RE,
+        r.resolve_day_month_span,
+        (
+            Example("The summit is held from 30 November to 2 December.", MON, "2025-11-30"),
+            Example("The talks ran from 28 December to 3 January 2025.", MON, "2024-12-28"),
+        ),
     ),
     Rule(
         "month-day-range",
@@ -120,6 +144,17 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "weekday-with-day",
+        p.WEEKDAY_WITH_DAY_RE,
+        r.resolve_weekday_with_day,
+        (
+            Example("On Monday (23), the president flies to the capital.", SUN, "2023-01-23"),
+            Example("Three meetings are expected on Tuesday (24/1).", SUN, "2023-01-24"),
+            Example("He left this Sunday (22) for the south.", SUN, "2023-01-22"),
+            Example("The ministers met on Friday (20).", SUN, "2023-01-20"),
+        ),
+    ),
+    Rule(
         "weekday-range",
         p.WEEKDAY_RANGE_RE,
         r.resolve_weekday_range,
@@ -140,6 +175,9 @@ RULES: tuple[Rule, ...] = (
             Example("Delegates gather on Thursday of this week.", MON, "2025-10-30"),
             Example("They will talk on the sidelines of Wednesday's summit.", MON, "2025-10-29"),
             Example("Thursday's talks were cut short.", MON, "2025-10-23"),
+            Example("A separate summit has been confirmed for Saturday.", TUE, "2025-11-01"),
+            Example("The vote was set for Friday.", TUE, "2025-10-31"),
+            Example("The talks had been confirmed for Monday.", TUE, "2025-10-27"),
         ),
     ),
     Rule(

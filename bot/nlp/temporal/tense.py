@@ -17,6 +17,7 @@ from bot.nlp.vocabulary import (
     OPEN_END_WORDS,
     PAST_PATH_WORDS,
     PLANNING_LEMMAS,
+    SCHEDULING_LEMMAS,
 )
 
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
@@ -80,7 +81,7 @@ def governing_tense(span: Span) -> Tense | None:
     if not span.doc.has_annotation("DEP"):
         return None
     token = span.root
-    via_noun = open_ended = neutral_end = saw_infinitive = False
+    via_noun = open_ended = neutral_end = saw_infinitive = scheduled = False
     previous = token
     for step in range(MAX_HEAD_STEPS):
         if step:
@@ -92,14 +93,17 @@ def governing_tense(span: Span) -> Tense | None:
             if previous.dep_ == "pobj":
                 open_ended = open_ended or token.lower_ in OPEN_END_WORDS
                 neutral_end = neutral_end or token.lower_ in NEUTRAL_END_WORDS
+                scheduled = scheduled or (
+                    token.lower_ == "for" and token.head.lemma_.lower() in SCHEDULING_LEMMAS
+                )
         if any(c.lower_ in COMING_WORDS for c in token.children if c.dep_ == "amod"):
             return Tense.FUTURE  # "the upcoming Tuesday meeting"
         if step and (token.tag_ in VERB_TAGS or token.lemma_.lower() in PLANNING_LEMMAS):
             tense = _verb_tense(token)
             saw_infinitive = saw_infinitive or _has_to_infinitive(token)
             if tense == Tense.PAST and not _is_past_perfect(token):
-                if open_ended:
-                    return Tense.FUTURE
+                if open_ended or scheduled:
+                    return Tense.FUTURE  # "postponed until Tuesday", "confirmed for Saturday"
                 if neutral_end:
                     return None
             if tense == Tense.PRESENT and via_noun:
