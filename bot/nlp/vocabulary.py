@@ -9,9 +9,19 @@ MEETING_NOUNS = frozenset(
         "meeting", "meet", "summit", "talks", "talk", "appointment", "visit", "conference",
         "dialogue", "encounter", "gathering", "session", "negotiation", "negotiations",
         "forum", "audience", "tete-a-tete", "bilateral", "sit-down", "stop", "retreat",
-        "consultations", "discussions",
+        "consultations", "discussions", "lunch", "luncheon", "dinner", "breakfast",
+        "banquet", "pull-aside",
     }
 )  # fmt: skip
+
+# Nouns that are meetings only with a modifier: "a courtesy call" (not a phone call).
+MODIFIED_MEETING_NOUNS: dict[str, frozenset[str]] = {
+    "call": frozenset({"courtesy"}),
+    "aside": frozenset({"pull"}),
+}
+
+# Verbs that, negated, leave a meeting possible: "did not rule out a meeting".
+NEGATED_HEDGES = frozenset({"rule", "exclude"})
 
 # Nouns that name a multilateral gathering when they carry a proper-noun modifier.
 GATHERING_NOUNS = frozenset(

@@ -26,6 +26,8 @@ from bot.nlp.vocabulary import (
     LIGHT_VERBS,
     MEETING_NOUNS,
     MEETING_VERBS,
+    MODIFIED_MEETING_NOUNS,
+    NEGATED_HEDGES,
     NOT_MEETING_MODIFIERS,
     NOT_MEETING_OBJECTS,
     PERSON_NOUNS,
@@ -62,6 +64,9 @@ def is_trigger(token: Token) -> bool:
             return False  # "a news conference", "phone talks", "talks by telephone"
         # A proper-noun "Meeting" counts only as part of a gathering's name.
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
+    if token.pos_ == "NOUN" and lemma in MODIFIED_MEETING_NOUNS:
+        wanted = MODIFIED_MEETING_NOUNS[lemma]
+        return any(c.lower_ in wanted for c in token.lefts)  # "a courtesy call on X"
     if token.pos_ == "VERB" and lemma in MEETING_VERBS:
         return _is_meeting_verb(token, lemma)
     if token.pos_ == "VERB" and lemma in PHRASAL_MEETING_VERBS:
@@ -209,7 +214,11 @@ def split_each(mention: Mention) -> list[Mention]:
 
 def _negated(chain: Chain) -> bool:
     """ "will not meet", "won't attend", "never visited": the chain's verb is negated."""
-    return any(c.dep_ == "neg" for t in chain.tokens for c in t.children)
+    return any(
+        c.dep_ == "neg" and t.lemma_.lower() not in NEGATED_HEDGES
+        for t in chain.tokens
+        for c in t.children
+    )
 
 
 def _met_before(trigger: Token, triggers: list[Token], names: NameIndex) -> list[str]:
@@ -247,7 +256,7 @@ def _participants(
 
     subject_ids = subject_tokens(trigger)
     clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
-    for token in own:
+    for token in own + _light_verb_partners(trigger):
         if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
             continue
         if token.dep_ == "poss" and token.head.i == trigger.i and is_person_pronoun(token):
@@ -293,6 +302,20 @@ def _participants(
         found.insert(0, names.protagonist or "")
         found = [f for f in found if f]
     return found, partnered, met
+
+
+def _light_verb_partners(trigger: Token) -> list[Token]:
+    """ "hold a working lunch with Luxon": the parser hangs "with Luxon" on the light verb;
+    the partner is the meal's."""
+    verb = trigger.head
+    if trigger.dep_ != "dobj" or verb.lemma_.lower() not in LIGHT_VERBS | {"have", "host"}:
+        return []
+    return [
+        t
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "with" and c.i > trigger.i
+        for t in c.subtree
+    ]
 
 
 def resolve_subject(token: Token, names: NameIndex) -> str | None:

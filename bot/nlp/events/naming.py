@@ -34,7 +34,7 @@ def summit_name(trigger: Token) -> str | None:
         c
         for c in trigger.lefts
         if c.dep_ in ("compound", "nmod", "amod", "nummod", "npadvmod", "poss")
-        and c.ent_type_ not in ("DATE", "TIME", "PERSON")
+        and (c.ent_type_ not in ("DATE", "TIME", "PERSON") or is_acronym_name(c))
         and c.pos_ != "PRON"  # "Modi's sixth BRICS summit" is the BRICS summit
     ]
     words = [t for m in modifiers for t in m.subtree]

@@ -21,6 +21,7 @@ from bot.nlp.vocabulary import (
     FUTURE_CUES,
     HEDGE_WORDS,
     INVITING_VERBS,
+    NEGATED_HEDGES,
     POSTPONE_WORDS,
     REPORTING_VERBS,
     STATUS_PARTICLES,
@@ -211,7 +212,10 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
             return Status.POSTPONED, True, positions.get(token.i)
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
             return Status.CANCELLED, True, positions.get(token.i)
-    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i)
+    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i) or any(
+        t.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in t.children)
+        for t in words
+    )  # "did not rule out a meeting"
     # "X invited Y to visit": until Y accepts, the visit is only possible.
     invited = any(
         t.dep_ == "xcomp" and t.head.lemma_.lower() in INVITING_VERBS for t in chain.tokens
@@ -252,6 +256,8 @@ def tense_of(trigger: Token, chain: Chain) -> str:
         ):
             return "future"  # "is heading", "are meeting"
     for token in chain.tokens:
+        if token.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in token.children):
+            return "future"  # "has not ruled out a meeting": one still to come
         if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
             continue
         if token.tag_ == "VBD":
