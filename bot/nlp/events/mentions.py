@@ -308,6 +308,9 @@ def _light_verb_partners(trigger: Token) -> list[Token]:
     """ "hold a working lunch with Luxon": the parser hangs "with Luxon" on the light verb;
     the partner is the meal's."""
     verb = trigger.head
+    if trigger.dep_ == "pobj" and verb.lower_ == "for" and verb.head.pos_ == "VERB":
+        # "will join Biden and Ishiba for a trilateral summit": those joined take part.
+        return [t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree]
     if trigger.dep_ != "dobj" or verb.lemma_.lower() not in LIGHT_VERBS | {"have", "host"}:
         return []
     return [

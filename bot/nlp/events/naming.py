@@ -45,8 +45,10 @@ def summit_name(trigger: Token) -> str | None:
         if any(is_name_word(t) or (len(places) >= 2 and t.i in places) for t in m.subtree)
     ]
     start = min((t.i for m in modifiers for t in m.subtree), default=trigger.i)
-    while start < trigger.i and (doc[start].dep_ == "det" or doc[start].is_punct):
-        start += 1
+    while start < trigger.i and (
+        doc[start].dep_ == "det" or doc[start].is_punct or doc[start].lower_ in _NOT_NAME_ADJECTIVES
+    ):
+        start += 1  # "a separate Korea-Japan summit" is the Korea-Japan summit
     end = trigger.i + 1
     # "the summit of the Gulf Cooperation Council", "the summit between the EU and the AU"
     for child in trigger.rights:
@@ -59,6 +61,13 @@ def summit_name(trigger: Token) -> str | None:
     if not named:
         return None
     return _with_acronym(doc[start:end].text, end, doc)
+
+
+# Words before a gathering's name that describe the mention, not the gathering.
+_NOT_NAME_ADJECTIVES = frozenset(
+    {"separate", "first", "next", "upcoming", "planned", "proposed", "possible", "new",
+     "later", "another", "forthcoming", "coming", "expected", "rare", "historic"}
+)  # fmt: skip
 
 
 def group_summit(trigger: Token, chain: Chain) -> str | None:

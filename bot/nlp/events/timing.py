@@ -85,6 +85,12 @@ def attached_date(
         for rank, t in enumerate(dating_tokens)
         if rank == 0 or t.lemma_.lower() not in REPORTING_VERBS
     }
+    # "… has been confirmed for Saturday": a date given *for* the meeting is its own.
+    scheduled_for = {
+        t.i: rank
+        for rank, t in enumerate(dating_tokens)
+        if rank > 0 and t.lemma_.lower() in REPORTING_VERBS
+    }
     top = chain.top
     if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
         dating.setdefault(top.head.i, len(dating))
@@ -110,10 +116,24 @@ def attached_date(
             candidates.append((1.5, expression))
         elif anchor is not None and anchor.i in dating:
             candidates.append((2 + dating[anchor.i], expression))
+        elif anchor is not None and anchor.i in scheduled_for and _given_for(token):
+            candidates.append((2 + scheduled_for[anchor.i], expression))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], -PRECISION_RANK[c[1].precision]))
     return candidates[0][1]
+
+
+def _given_for(token: Token) -> bool:
+    """Whether a date hangs on "for": "confirmed for Saturday", "announced for May 3"."""
+    head = token
+    for _ in range(3):
+        if head.head.i == head.i:
+            return False
+        head = head.head
+        if head.pos_ == "ADP":
+            return head.lower_ == "for"
+    return False
 
 
 def _calls_off(verb: Token) -> bool:
