@@ -36,6 +36,7 @@ class NameIndex:
     by_part: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, str] = field(default_factory=dict)
     by_office: dict[str, str] = field(default_factory=dict)  # "president" -> who first held it
+    by_country: dict[str, str] = field(default_factory=dict)  # "japa" -> "Shigeru Ishiba"
     mentions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -61,6 +62,9 @@ class NameIndex:
             name = index.by_part.get(parts[-1]) if parts else None
             if office in TITLE_WORDS and name:
                 index.by_office.setdefault(office, name)
+            country = _country_before(ent)
+            if country and name:
+                index.by_country.setdefault(country, name)
         for ent in doc.ents:
             if ent.label_ == "TITLE" and is_title_of_someone(ent):
                 office = ent[1].lower_ if len(ent) == 2 and ent[0].lower_ == "the" else ""
@@ -115,6 +119,34 @@ class NameIndex:
         if not self.mentions:
             return None
         return max(self.mentions.items(), key=lambda item: item[1])[0]
+
+
+_COUNTRY_ALIASES = {
+    "us": "us", "usa": "us", "america": "us", "american": "us", "unitedstates": "us",
+    "uk": "uk", "britain": "uk", "british": "uk", "unitedkingdom": "uk",
+}  # fmt: skip
+
+
+def country_key(text: str) -> str:
+    """One key for a country and its people: "Japan", "Japanese" → "japa"; "U.S." → "us"."""
+    plain = fold(text).replace(" ", "")
+    return _COUNTRY_ALIASES.get(plain, plain[:4])
+
+
+def _country_before(ent: Span) -> str | None:
+    """The country that introduces a person: "Japanese Prime Minister Shigeru Ishiba",
+    "China's Xi Jinping", "U.S. President Joe Biden"."""
+    doc = ent.doc
+    i = ent.start - 1
+    while i >= 0 and ent.start - i <= 4:
+        token = doc[i]
+        if token.tag_ == "POS" or token.lower_ in TITLE_WORDS or token.lower_ in HONORIFICS:
+            i -= 1
+            continue
+        if token.ent_type_ in ("NORP", "GPE"):
+            return country_key(token.text)
+        return None
+    return None
 
 
 def _is_bare_office(token: Token) -> bool:

@@ -67,7 +67,7 @@ HEDGE_WORDS = frozenset(
         "could", "may", "might", "possible", "possibly", "possibility", "chance", "chances",
         "speculation", "open", "likely", "probable", "probably", "consider", "considering",
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
-        "suggested", "hope", "hoped", "hopes", "potential",
+        "suggested", "hope", "hoped", "hopes", "potential", "consideration", "discussion", "mooted",
         "tentative", "tentatively", "perhaps", "seek", "seeking", "ready", "willing",
         "whether", "if", "unless", "want", "wants", "wish", "like", "eager", "keen",
     }

@@ -600,6 +600,25 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["Putin+Trump | - | possible | -"],
     ),
+    (
+        "under-consideration",
+        "Officials said a meeting between Anwar Ibrahim and Prabowo Subianto is under "
+        "consideration.",
+        THURSDAY,
+        ["Anwar+Prabowo | - | possible | -"],
+    ),
+    # A summit named after two countries is a meeting of their leaders.
+    (
+        "country-pair-summit",
+        "Japanese Prime Minister Sanae Takaichi will join Lee Jae Myung and U.S. President "
+        "Donald Trump for a trilateral summit on Friday. A separate Japan-US summit is "
+        "planned for Saturday.",
+        MONDAY,
+        [
+            "Takaichi+Lee+Trump | 2025-10-31 | scheduled | -",
+            "Takaichi+Trump | 2025-11-01 | scheduled | -",
+        ],
+    ),
     # Participants: titles stripped, announcers left out, aliases joined.
     (
         "honorific-stripped",

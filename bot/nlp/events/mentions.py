@@ -18,7 +18,7 @@ from bot.nlp.events.timing import (
     status_of,
     tense_of,
 )
-from bot.nlp.names import NameIndex, is_person_pronoun
+from bot.nlp.names import NameIndex, country_key, is_person_pronoun
 from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
     GATHERING_NOUNS,
@@ -53,6 +53,7 @@ class Mention:
     days: int | None = None  # "a two-day summit"
     partners: list[str] = field(default_factory=list)  # those met, as against who meets
     bilateral: bool = False  # one of the bilaterals a list of partners was split into
+    separate: bool = False  # "a separate summit": not one already mentioned
 
 
 def is_trigger(token: Token) -> bool:
@@ -116,6 +117,10 @@ def analyse(
     summit = summit or group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
     participants, partnered, partners = _participants(trigger, chain, own, names, gathering)
+    pair = country_pair(summit, names)
+    if pair:
+        # "a Korea-Japan summit": the two countries' leaders meet; not a gathering.
+        summit, gathering, participants, partnered, partners = None, False, pair, True, pair[1:]
     if _negated(chain):
         if not gathering:
             return None  # "X will not meet Y"
@@ -126,7 +131,7 @@ def analyse(
             participants.append(name)
     status, firm, status_at = status_of(trigger, chain)
     date = attached_date(trigger, chain, own, date_tokens, status_at)
-    place = place_of(trigger, chain, own, named=summit is not None)
+    place = None if pair else place_of(trigger, chain, own, named=summit is not None)
     tense = tense_of(trigger, chain)
     if not is_upcoming(status, tense, date, published):
         return None
@@ -145,6 +150,7 @@ def analyse(
         partnered=partnered,
         partners=partners,
         days=duration_days(trigger),
+        separate=any(c.lower_ in ("separate", "different") for c in trigger.lefts),
     )
 
 
@@ -168,6 +174,28 @@ def group_anaphora(mention: Mention, earlier: list[Mention]) -> list[str]:
         if (count is None and size >= 2) or size == count:
             return list(previous.participants)
     return []
+
+
+_PAIR_MEETINGS = (" summit", " meeting", " talks")
+
+
+def country_pair(summit: str | None, names: NameIndex) -> list[str]:
+    """The leaders of a "Korea-Japan summit", "China-US talks": each country's person as the
+    article introduced them, the article's protagonist standing for an unnamed one."""
+    if not summit or not summit.endswith(_PAIR_MEETINGS):
+        return []
+    words = summit.rsplit(" ", 1)[0].split()
+    if len(words) != 1 or words[0].count("-") != 1:
+        return []
+    sides = words[0].split("-")
+    if not all(side[:1].isupper() for side in sides):
+        return []
+    people = [names.by_country.get(country_key(side)) for side in sides]
+    missing = [n for n, person in enumerate(people) if person is None]
+    if len(missing) == 1 and names.protagonist and names.protagonist not in people:
+        people[missing[0]] = names.protagonist
+    found = [p for p in people if p]
+    return found if len(found) == 2 and found[0] != found[1] else []
 
 
 def split_partners(mention: Mention) -> list[Mention]:

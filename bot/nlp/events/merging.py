@@ -88,6 +88,8 @@ def _places_conflict(mention: Mention, draft: _Draft) -> bool:
 
 
 def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
+    if mention.separate:
+        return False  # "a separate Korea-Japan summit": not the meeting named before
     same_summit = bool(_summit_words(mention.summit) & _summit_words(draft.summit))
     if not _dates_agree(mention.date, draft.date):
         return False
@@ -113,6 +115,8 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
     if len(mention.participants) >= 2 and len(draft.participants) >= 2:
         # Two pairs are two meetings: "Yoon meets Li" and "Kishida meets Li" share a name
         # but not a meeting; "Yoon meets Li" and "Yoon, Li and Kishida" may be one.
+        if len(mention.participants) == 2 < len(draft.participants):
+            return False  # "a Korea-U.S. summit" is not the trilateral with Japan
         return everyone_mine <= everyone_theirs or everyone_theirs <= everyone_mine
     if mine and theirs:
         return bool(mine & theirs)

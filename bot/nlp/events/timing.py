@@ -210,6 +210,13 @@ def _context_words(chain: Chain) -> list[Token]:
             if c.dep_
             in ("aux", "auxpass", "neg", "advmod", "amod", "acomp", "prt", "xcomp", "mark")
         )
+        # "is under consideration", "under discussion": the state of the plan.
+        words.extend(
+            t
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ == "under"
+            for t in c.children
+        )
     top = chain.top
     if top.dep_ in ("acl", "xcomp") and top.head.i != top.i:
         words.append(top.head)  # "a chance that they will meet", "speculation that …"
