@@ -70,10 +70,13 @@ class NameIndex:
                 office = ent[1].lower_ if len(ent) == 2 and ent[0].lower_ == "the" else ""
                 if office not in index.by_office:  # "the pope" after "Pope Francis" is him
                     index._add(_clean_title(ent), "")
+        last: tuple[str, int] | None = None  # one count per mention, not per word of it
         for token in doc:
             name = index.by_part.get(fold(token.text))
             if name and (token.is_title or token.ent_type_ == "PERSON"):
-                index.mentions[name] = index.mentions.get(name, 0) + 1
+                if last is None or last[0] != name or token.i - last[1] > 2:
+                    index.mentions[name] = index.mentions.get(name, 0) + 1
+                last = (name, token.i)
         return index
 
     def _add(self, name: str, ent_id: str) -> None:

@@ -607,6 +607,18 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         THURSDAY,
         ["Anwar+Prabowo | - | possible | -"],
     ),
+    (
+        "list-after-colon-taken-back",
+        "Brazil's Lula will be in Buenos Aires on Tuesday, when Lula also addresses students. "
+        "Three bilateral meetings are expected on "
+        "Tuesday on the margins of the summit: with Cuban President Miguel Diaz-Canel and "
+        "with Venezuelan President Nicolas Maduro. Those meetings have not yet been confirmed.",
+        MONDAY,
+        [
+            "Lula+Canel | 2025-10-28 | possible | -",
+            "Lula+Maduro | 2025-10-28 | possible | -",
+        ],
+    ),
     # A summit named after two countries is a meeting of their leaders.
     (
         "country-pair-summit",

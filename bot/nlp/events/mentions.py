@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from bot.domain import Status, TemporalExpression
 from bot.nlp.events.naming import group_summit, place_of, summit_name
@@ -152,6 +152,27 @@ def analyse(
         days=duration_days(trigger),
         separate=any(c.lower_ in ("separate", "different") for c in trigger.lefts),
     )
+
+
+_BACK_REFERENCES = frozenset({"these", "those", "the", "both", "such"})
+_UNCONFIRMED_VERBS = frozenset({"confirm", "finalise", "finalize", "fix", "announce", "set"})
+
+
+def unconfirms_previous(sent: Span) -> bool:
+    """ "Those appointments have not yet been confirmed", "The meetings are not yet
+    finalised": a sentence that takes back the certainty of the meetings just named."""
+    for token in sent:
+        if token.lemma_.lower() not in _UNCONFIRMED_VERBS:
+            continue
+        if not any(c.dep_ == "neg" for c in token.children):
+            continue
+        for subject in token.children:
+            if subject.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            meeting = subject.lemma_.lower() in MEETING_NOUNS | {"appointment", "plan", "date"}
+            if meeting and any(c.lower_ in _BACK_REFERENCES for c in subject.lefts):
+                return True
+    return False
 
 
 _GROUP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
@@ -339,7 +360,10 @@ def _light_verb_partners(trigger: Token) -> list[Token]:
     if trigger.dep_ == "pobj" and verb.lower_ == "for" and verb.head.pos_ == "VERB":
         # "will join Biden and Ishiba for a trilateral summit": those joined take part.
         return [t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree]
-    if trigger.dep_ != "dobj" or verb.lemma_.lower() not in LIGHT_VERBS | {"have", "host"}:
+    subject = trigger.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX")
+    # "three bilateral meetings are expected …: with A, with B": the verb carries them.
+    light = trigger.dep_ == "dobj" and verb.lemma_.lower() in LIGHT_VERBS | {"have", "host"}
+    if not (subject or light):
         return []
     return [
         t

@@ -115,6 +115,9 @@ def own_tokens(trigger: Token, triggers: list[Token]) -> list[Token]:
             continue
         if token.dep_ in ("relcl", "ccomp", "advcl") and token.pos_ in ("VERB", "AUX"):
             excluded.update(t.i for t in token.subtree)
+        if token.dep_ == "conj" and token.head.i == trigger.i and token.pos_ in ("VERB", "AUX"):
+            # "will meet Fernández, sign agreements and take part in …": other predicates.
+            excluded.update(t.i for t in token.subtree)
     return [t for t in trigger.subtree if t.i not in excluded]
 
 
