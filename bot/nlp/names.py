@@ -44,11 +44,14 @@ class NameIndex:
         index = cls()
         # The model calls some cities people ("Guwahati"); a name also used as a place is not.
         places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "NORP")}
+        # "Slovak President Andrej Kiska": a word the model calls a person that stands
+        # before a title is a nationality, wherever else it appears.
+        joined = _joined_people(doc)
+        places |= {ent.text for ent in joined if len(ent) == 1 and _is_nationality(ent)}
         people = [
             ent
-            for ent in _joined_people(doc)
-            if not (len(ent) == 1 and (ent.text in places or _is_nationality(ent)))
-            and is_person_name(_clean(ent))
+            for ent in joined
+            if not (len(ent) == 1 and ent.text in places) and is_person_name(_clean(ent))
         ]
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
         for ent in sorted(people, key=lambda e: (-len(_parts(e.text)), e.start)):

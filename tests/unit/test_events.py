@@ -647,6 +647,14 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Putin+Xi | 2025-10-31 | scheduled | -"],
     ),
     (
+        "speaker-in-apposition",
+        "Prime Minister Petr Fiala will hold talks with Slovenian Prime Minister Robert Golob "
+        "in Ljubljana on Friday, Jana Novakova, head of the government press office, told "
+        "reporters on Monday.",
+        MONDAY,
+        ["Fiala+Golob | 2025-10-31 | scheduled | -"],
+    ),
+    (
         "alias-is-one-person",
         "Crown Prince Mohammed bin Salman will meet Recep Tayyip Erdogan in Ankara on Friday. "
         "MBS and Erdoğan last met in Jeddah.",

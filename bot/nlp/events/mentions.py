@@ -308,6 +308,8 @@ def _participants(
     for token in own + _light_verb_partners(trigger):
         if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
             continue
+        if _names_the_source(token, names):
+            continue
         if token.dep_ == "poss" and token.head.i == trigger.i and is_person_pronoun(token):
             add(resolve_subject(token, names))  # "his second summit with Kim"
         else:
@@ -351,6 +353,21 @@ def _participants(
         found.insert(0, names.protagonist or "")
         found = [f for f in found if f]
     return found, partnered, met
+
+
+def _names_the_source(token: Token, names: NameIndex) -> bool:
+    """ "talks with President Kiska, Rudolf Jindrak, head of the office, told CTK": a name in
+    apposition to another person's name is who speaks, not a second partner."""
+    top = token
+    while top.dep_ in ("compound", "flat") and top.head.i != top.i:
+        top = top.head
+    if top.dep_ != "appos" or names.resolve(top.head) is None:
+        return False
+    # The speaker has a role of its own ("head of the office") and a verb of saying follows.
+    role = any(c.dep_ == "appos" and c.pos_ == "NOUN" for c in top.children)
+    after = top.doc[top.i : top.sent.end]
+    says = any(t.lemma_.lower() in REPORTING_VERBS and t.pos_ == "VERB" for t in after)
+    return role and says
 
 
 def _light_verb_partners(trigger: Token) -> list[Token]:
