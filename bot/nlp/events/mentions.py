@@ -305,10 +305,12 @@ def _participants(
 
     subject_ids = subject_tokens(trigger)
     clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    # "according to Lin, Li will meet Kiro": the source is no participant.
+    sources = {t.i for t in trigger.sent if t.lower_ == "according" for t in t.subtree}
     for token in own + _light_verb_partners(trigger):
         if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
             continue
-        if _names_the_source(token, names):
+        if _names_the_source(token, names) or token.i in sources:
             continue
         if token.dep_ == "poss" and token.head.i == trigger.i and is_person_pronoun(token):
             add(resolve_subject(token, names))  # "his second summit with Kim"
