@@ -287,6 +287,8 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             return "future"  # "has not ruled out a meeting": one still to come
         if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
             continue
+        if token.tag_ == "VBN" and token.lemma_.lower() in _PLANNING_PARTICIPLES:
+            return "future"  # "has been slotted for 9.30 am", "had been set for Monday"
         if token.tag_ == "VBD":
             return "past"
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
@@ -294,6 +296,11 @@ def tense_of(trigger: Token, chain: Chain) -> str:
         if token.tag_ in ("VBZ", "VBP"):
             return "present"
     return "present"
+
+
+_PLANNING_PARTICIPLES = frozenset(
+    {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
+)
 
 
 def is_upcoming(
@@ -306,6 +313,8 @@ def is_upcoming(
         return True
     if date is not None and date.date is not None and date.date > published:
         return True  # "was scheduled for Friday": a later date is upcoming whatever the tense
+    if date is not None and date.tense in ("present", "future") and status.is_upcoming:
+        return True  # "the summit, which runs from today to Monday": still to come
     if tense == "past":
         return False
     if date is not None:
