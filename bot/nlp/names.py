@@ -58,12 +58,12 @@ class NameIndex:
             index._add(strip_titles(_clean(ent)), ent.ent_id_)
         for ent in sorted(people, key=lambda e: e.start):
             # "President Nicos Anastasiades", "Pope Francis": the office before or in the name.
-            office = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            office = office_key(doc[ent.start - 1]) if ent.start > 0 else ""
             if len(ent) > 1 and ent[0].lower_ in TITLE_WORDS:
                 office = ent[0].lower_
             parts = _parts(strip_titles(_clean(ent)))
             name = index.by_part.get(parts[-1]) if parts else None
-            if office in TITLE_WORDS and name:
+            if office.split()[-1:] and office.split()[-1] in TITLE_WORDS and name:
                 index.by_office.setdefault(office, name)
             country = _country_before(ent)
             if country and name:
@@ -109,7 +109,11 @@ class NameIndex:
             return None
         if _is_bare_office(token):
             # "the President will be in Alicante": who the article introduced with it.
-            return self.by_office.get(token.lower_)
+            return self.by_office.get(office_key(token))
+        country = _office_of_country(token)
+        if country is not None:
+            # "the Russian President's visit": the Russian the article named.
+            return self.by_country.get(country)
         if token.ent_type_ == "TITLE":
             ent = entity_at(token)
             if ent is None or not is_title_of_someone(ent):
@@ -155,6 +159,22 @@ def _country_before(ent: Span) -> str | None:
     return None
 
 
+def _office_of_country(token: Token) -> str | None:
+    """The country key of "the Russian President", "China's premier" (no name follows)."""
+    if token.lower_ not in TITLE_WORDS or token.ent_type_ == "PERSON" or token.i == 0:
+        return None
+    doc = token.doc
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if after is not None and after.pos_ == "PROPN":
+        return None
+    before = doc[token.i - 1]
+    if before.tag_ == "POS" and token.i >= 2:
+        before = doc[token.i - 2]
+    if before.ent_type_ in ("NORP", "GPE"):
+        return country_key(before.text)
+    return None
+
+
 def _is_bare_office(token: Token) -> bool:
     """A capitalised title standing alone for its holder: "the President", "the Premier"."""
     if token.lower_ not in TITLE_WORDS or token.ent_type_:
@@ -164,7 +184,20 @@ def _is_bare_office(token: Token) -> bool:
     after = doc[i + 1] if i + 1 < len(doc) else None
     if after is not None and (after.pos_ == "PROPN" or after.lower_ == "of"):
         return False
+    if i > 1 and doc[i - 1].lower_ in _OFFICE_QUALIFIERS:
+        i -= 1  # "the prime minister's meeting"
     return i > 0 and doc[i - 1].lower_ == "the"
+
+
+_OFFICE_QUALIFIERS = frozenset({"prime", "foreign", "vice", "deputy", "defence", "defense"})
+
+
+def office_key(token: Token) -> str:
+    """ "minister" in "Prime Minister Modi" is "prime minister"; "president" is itself."""
+    previous = token.doc[token.i - 1] if token.i > 0 else None
+    if previous is not None and previous.lower_ in _OFFICE_QUALIFIERS:
+        return f"{previous.lower_} {token.lower_}"
+    return token.lower_
 
 
 def _is_nationality(ent: Span) -> bool:

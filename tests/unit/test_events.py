@@ -655,6 +655,34 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Fiala+Golob | 2025-10-31 | scheduled | -"],
     ),
     (
+        "source-with-according-to",
+        "According to spokesman Wang Hao, Premier Li Qiang will meet Christopher Luxon in "
+        "Wellington on Friday.",
+        MONDAY,
+        ["Li+Luxon | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "office-of-a-country",
+        "Russian President Vladimir Putin is in Tianjin. Talks will cover the Russian "
+        "President's planned visit to India in December.",
+        MONDAY,
+        ["Putin | 2025-12-01 | scheduled | -"],
+    ),
+    (
+        "meeting-that-only-times-a-call",
+        "Volodymyr Zelensky telephoned Narendra Modi ahead of the prime minister's meeting "
+        "with Vladimir Putin.\n\nPrime Minister Narendra Modi is in Tianjin.",
+        MONDAY,
+        ["Modi+Putin | - | scheduled | -"],
+    ),
+    (
+        "slotted-and-running-today",
+        "The meeting between Xi Jinping and Narendra Modi, on the sidelines of the summit "
+        "which runs from today to Tuesday, has been slotted for 9.30 am.",
+        MONDAY,
+        ["Xi+Modi | 2025-10-27 | scheduled | -"],
+    ),
+    (
         "alias-is-one-person",
         "Crown Prince Mohammed bin Salman will meet Recep Tayyip Erdogan in Ankara on Friday. "
         "MBS and Erdoğan last met in Jeddah.",

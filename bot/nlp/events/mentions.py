@@ -325,6 +325,11 @@ def _participants(
         add(names.resolve(trigger.head))  # "Imran Khan, whom China will host"
         partnered = True
     subject = subject_of(chain)
+    owned = any(c.dep_ == "poss" for c in trigger.children)
+    if chain.ordered_from is not None and found and owned:
+        # "X telephoned Modi ahead of Modi's meeting with Putin": the meeting only dates
+        # the call; its people are the ones named with it.
+        subject = None
     if subject is not None and with_subject and not (is_summit and not _attends(chain)):
         # The subject leads: "Ruto will hold talks with Ramaphosa" → Ruto, Ramaphosa.
         partners, found = found, []
