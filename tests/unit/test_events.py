@@ -683,6 +683,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Xi+Modi | 2025-10-27 | scheduled | -"],
     ),
     (
+        "gathering-not-hedged-by-hopes-on-its-margins",
+        "Several leaders have asked to meet Prabowo Subianto on the sidelines of the G20 "
+        "Summit to be held in Johannesburg on November 22-23.",
+        MONDAY,
+        ["- | 2025-11-22 | scheduled | G20 Summit"],
+    ),
+    (
         "alias-is-one-person",
         "Crown Prince Mohammed bin Salman will meet Recep Tayyip Erdogan in Ankara on Friday. "
         "MBS and Erdoğan last met in Jeddah.",

@@ -9,7 +9,14 @@ from spacy.tokens import Span, Token
 
 from bot.domain import Status, TemporalExpression
 from bot.nlp.events.naming import group_summit, place_of, summit_name
-from bot.nlp.events.syntax import Chain, climb, own_tokens, subject_of, subject_tokens
+from bot.nlp.events.syntax import (
+    Chain,
+    climb,
+    following_clauses,
+    own_tokens,
+    subject_of,
+    subject_tokens,
+)
 from bot.nlp.events.timing import (
     DateIndex,
     attached_date,
@@ -129,7 +136,10 @@ def analyse(
     for name in _met_before(trigger, triggers, names):
         if name not in participants:  # "met Biden … and agreed to meet again"
             participants.append(name)
-    status, firm, status_at = status_of(trigger, chain)
+    gathering_chain = chain.own_clause() if gathering else chain
+    status, firm, status_at = status_of(trigger, gathering_chain)
+    if gathering and status is Status.SCHEDULED and _announced(trigger, chain):
+        firm = True  # "the G20 Summit to be held here on September 4-5"
     date = attached_date(trigger, chain, own, date_tokens, status_at)
     place = None if pair else place_of(trigger, chain, own, named=summit is not None)
     tense = tense_of(trigger, chain)
@@ -241,6 +251,15 @@ def _bilateral_word(trigger: Token) -> bool:
     near = [*trigger.children, *trigger.head.children, trigger.head]
     words = {t.lower_ for t in near} | {t.lower_ for c in trigger.children for t in c.subtree}
     return not (words & GROUP_MEETING_WORDS)
+
+
+_HOLDING_VERBS = frozenset({"hold", "open", "run", "begin", "start", "convene", "take"})
+
+
+def _announced(trigger: Token, chain: Chain) -> bool:
+    """A gathering with a clause of its own saying when it is held: "the summit, which
+    opens on Monday", "the summit to be held on September 4-5"."""
+    return any(c.lemma_.lower() in _HOLDING_VERBS for c in following_clauses(trigger, chain))
 
 
 def split_each(mention: Mention) -> list[Mention]:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from bot.domain import Precision, Status, TemporalExpression
 from bot.nlp.events.syntax import (
     Chain,
+    following_clauses,
     predicate_head,
     scheduling_clause_ids,
     subject_tokens,
@@ -100,7 +101,7 @@ def attached_date(
     # Clauses about the meeting: "the summit, which opens on Tuesday", "a visit to Mexico
     # City that had been planned for Wednesday" — but not "that was postponed this year",
     # which dates the postponement.
-    clauses = [c for c in trigger.children if c.dep_ in ("relcl", "acl")]
+    clauses = following_clauses(trigger, chain)
     clause_ids = {t.i for c in clauses for t in c.subtree} | scheduling_clause_ids(trigger)
     decision_ids = {t.i for c in clauses if _calls_off(c) for t in c.subtree}
     for i, expression in date_tokens.in_sentence(trigger):
