@@ -129,6 +129,12 @@ NOT_MEETING_OBJECTS = frozenset(
      "standard", "goal", "obligation", "cost", "condition", "challenge", "end", "fate",
      "threshold", "quota", "payment", "death"}
 )  # fmt: skip
+# Bodies whose sessions are of lawmakers or judges, not meetings of leaders.
+LEGISLATURES = frozenset(
+    {"diet", "parliament", "congress", "senate", "legislature", "knesset", "duma",
+     "bundestag", "lok", "sabha", "court", "parliamentary", "congressional", "legislative"}
+)  # fmt: skip
+
 # Modifiers that make a meeting word name something that is not a meeting of leaders.
 NOT_MEETING_MODIFIERS = frozenset({"news", "press", "phone", "telephone"})
 # Prepositions after which a meeting is only talked about, not attended.

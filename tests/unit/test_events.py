@@ -561,6 +561,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Albanese+Luxon | 2025-11-03 | scheduled | -"],
     ),
     (
+        "session-of-a-legislature-is-not-a-meeting",
+        "Prime Minister Sanae Takaichi is expected to attend the ordinary session of the Diet "
+        "on Friday.",
+        MONDAY,
+        [],
+    ),
+    (
         "phone-call-is-not-a-meeting",
         "Joe Biden will speak with Xi Jinping by phone on Tuesday.",
         MONDAY,

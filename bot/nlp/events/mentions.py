@@ -30,6 +30,7 @@ from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
     GATHERING_NOUNS,
     GROUP_MEETING_WORDS,
+    LEGISLATURES,
     LIGHT_VERBS,
     MEETING_NOUNS,
     MEETING_VERBS,
@@ -70,6 +71,8 @@ def is_trigger(token: Token) -> bool:
     ):
         if any(c.lower_ in NOT_MEETING_MODIFIERS for c in token.lefts) or _by_phone(token):
             return False  # "a news conference", "phone talks", "talks by telephone"
+        if _of_a_legislature(token):
+            return False  # "the ordinary session of the Diet": lawmakers, not leaders
         # A proper-noun "Meeting" counts only as part of a gathering's name.
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
     if token.pos_ == "NOUN" and lemma in MODIFIED_MEETING_NOUNS:
@@ -82,6 +85,15 @@ def is_trigger(token: Token) -> bool:
         wanted = PHRASAL_MEETING_VERBS[lemma]
         return any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep"))
     return False
+
+
+def _of_a_legislature(token: Token) -> bool:
+    return any(
+        child.dep_ == "prep"
+        and child.lower_ == "of"
+        and any(t.lower_ in LEGISLATURES for t in child.subtree)
+        for child in token.children
+    ) or any(c.lower_ in LEGISLATURES for c in token.lefts)
 
 
 def _by_phone(token: Token) -> bool:
