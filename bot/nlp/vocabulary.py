@@ -136,7 +136,10 @@ LEGISLATURES = frozenset(
 )  # fmt: skip
 
 # Modifiers that make a meeting word name something that is not a meeting of leaders.
-NOT_MEETING_MODIFIERS = frozenset({"news", "press", "phone", "telephone"})
+NOT_MEETING_MODIFIERS = frozenset(
+    {"news", "press", "phone", "telephone", "town", "hall", "town-hall", "campaign",
+     "fundraising", "prayer", "video", "virtual"}
+)  # fmt: skip
 # Prepositions after which a meeting is only talked about, not attended.
 ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})
 

@@ -568,6 +568,26 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         [],
     ),
     (
+        "town-hall-is-not-a-meeting",
+        "On Saturday, Barack Obama will take part in a town hall meeting in Berlin with students.",
+        MONDAY,
+        [],
+    ),
+    (
+        "first-to-visit-is-a-description",
+        "Sheikh Hasina met Narendra Modi on Saturday. She is the first foreign leader to make "
+        "a state visit to India since the election.",
+        MONDAY,
+        [],
+    ),
+    (
+        "host-of-the-talks-is-not-a-participant",
+        "Donald Trump said he will sit down with Vladimir Putin in Hungary. Hungarian Prime "
+        "Minister Viktor Orban would host the talks in Budapest.",
+        MONDAY,
+        ["Trump+Putin | - | scheduled | -"],
+    ),
+    (
         "phone-call-is-not-a-meeting",
         "Joe Biden will speak with Xi Jinping by phone on Tuesday.",
         MONDAY,

@@ -145,6 +145,10 @@ def analyse(
             return None  # "X will not meet Y"
         # "Putin will not attend the G20 summit": the summit goes on without him.
         participants, partnered, partners = _participants(trigger, chain, own, names, True, False)
+    if _hosted_reference(trigger):
+        # "Orban would host the talks in Budapest": the talks named before, at his venue;
+        # a host not said to take part is left out.
+        participants, partnered, partners = [], False, []
     for name in _met_before(trigger, triggers, names):
         if name not in participants:  # "met Biden … and agreed to meet again"
             participants.append(name)
@@ -406,6 +410,16 @@ def _names_the_source(token: Token, names: NameIndex) -> bool:
     after = top.doc[top.i : top.sent.end]
     says = any(t.lemma_.lower() in REPORTING_VERBS and t.pos_ == "VERB" for t in after)
     return role and says
+
+
+def _hosted_reference(trigger: Token) -> bool:
+    """ "host the talks", "host the summit": a definite meeting word hosted by someone."""
+    return (
+        trigger.dep_ == "dobj"
+        and trigger.head.lemma_.lower() in ("host", "organise", "organize")
+        and any(c.lower_ in ("the", "these", "those") for c in trigger.lefts)
+        and not any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children)
+    )
 
 
 def _light_verb_partners(trigger: Token) -> list[Token]:

@@ -276,8 +276,8 @@ def tense_of(trigger: Token, chain: Chain) -> str:
     for token in words:
         lower = token.lower_
         if lower in _MODALS_HEDGED or lower in FUTURE_CUES:
-            if lower == "to" and token.dep_ != "aux":
-                continue
+            if lower == "to" and (token.dep_ != "aux" or _role_infinitive(token.head)):
+                continue  # "she is the first leader to visit": the role's verb tells
             return "future"
         if token.tag_ == "VBG" and any(
             c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
@@ -302,6 +302,10 @@ def tense_of(trigger: Token, chain: Chain) -> str:
 _PLANNING_PARTICIPLES = frozenset(
     {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
 )
+
+
+def _role_infinitive(verb: Token) -> bool:
+    return verb.dep_ in ("acl", "relcl") and verb.head.dep_ == "attr"
 
 
 def is_upcoming(
