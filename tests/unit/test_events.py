@@ -588,6 +588,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Trump+Putin | - | scheduled | -"],
     ),
     (
+        "a-new-meeting-is-not-news-of-the-last",
+        "Fumio Kishida will hold talks with Joe Biden in Washington on January 13. In "
+        "addition, a security meeting of the ministers may be held in mid-January.",
+        THURSDAY,
+        ["Kishida+Biden | 2026-01-13 | scheduled | -"],
+    ),
+    (
         "phone-call-is-not-a-meeting",
         "Joe Biden will speak with Xi Jinping by phone on Tuesday.",
         MONDAY,

@@ -87,6 +87,12 @@ def is_trigger(token: Token) -> bool:
     return False
 
 
+def _has_subject(verb: Token) -> bool:
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return True
+    return verb.dep_ in ("xcomp", "conj", "relcl", "acl")  # the subject is the head's
+
+
 def _of_a_legislature(token: Token) -> bool:
     return any(
         child.dep_ == "prep"
@@ -113,6 +119,10 @@ def _is_meeting_verb(token: Token, lemma: str) -> bool:
         return False  # "hold talks", "attend the summit": the noun is the mention
     if any(c.dep_ == "auxpass" for c in token.children):
         return False  # "the group would be met at the airport"
+    if any(c.dep_ == "nsubj" and c.lower_ in LEGISLATURES for c in token.children):
+        return False  # "before the Diet convenes"
+    if lemma in ("convene", "gather") and not _has_subject(token):
+        return False  # "before a session of the Diet, …, convenes": who convenes is unclear
     if any(o.lemma_.lower() in NOT_MEETING_OBJECTS for o in objects):
         return False  # "meet the deadline"
     wanted = VERB_OBJECTS.get(lemma)

@@ -143,7 +143,7 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
                 continue
             # "The summit had been pushed back", "Tuesday's meeting will …": news about the
             # latest meeting of its kind, when the dates agree.
-            if drafts:
+            if drafts and not _introduces(mention):
                 latest = _latest_alike(drafts, mention)
                 if _dates_agree(mention.date, latest.date) and _may_sharpen(mention, latest):
                     latest.mentions.append(mention)
@@ -223,6 +223,12 @@ def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None)
 def _family(mention: Mention) -> str:
     lemma = mention.trigger.lemma_.lower()
     return MEETING_FAMILIES.get(lemma, lemma)
+
+
+def _introduces(mention: Mention) -> bool:
+    """ "In addition, a security meeting of the ministers may be held …": an indefinite
+    meeting word brings in a meeting not yet named; it is news about no earlier one."""
+    return any(c.lower_ in ("a", "an") for c in mention.trigger.lefts)
 
 
 def _may_sharpen(mention: Mention, draft: _Draft) -> bool:
