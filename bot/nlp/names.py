@@ -36,6 +36,7 @@ class NameIndex:
     by_part: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, str] = field(default_factory=dict)
     by_office: dict[str, str] = field(default_factory=dict)  # "president" -> who first held it
+    by_country: dict[str, str] = field(default_factory=dict)  # "japa" -> "Shigeru Ishiba"
     mentions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -43,33 +44,42 @@ class NameIndex:
         index = cls()
         # The model calls some cities people ("Guwahati"); a name also used as a place is not.
         places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "NORP")}
+        # "Slovak President Andrej Kiska": a word the model calls a person that stands
+        # before a title is a nationality, wherever else it appears.
+        joined = _joined_people(doc)
+        places |= {ent.text for ent in joined if len(ent) == 1 and _is_nationality(ent)}
         people = [
             ent
-            for ent in _joined_people(doc)
-            if not (len(ent) == 1 and (ent.text in places or _is_nationality(ent)))
-            and is_person_name(_clean(ent))
+            for ent in joined
+            if not (len(ent) == 1 and ent.text in places) and is_person_name(_clean(ent))
         ]
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
         for ent in sorted(people, key=lambda e: (-len(_parts(e.text)), e.start)):
             index._add(strip_titles(_clean(ent)), ent.ent_id_)
         for ent in sorted(people, key=lambda e: e.start):
             # "President Nicos Anastasiades", "Pope Francis": the office before or in the name.
-            office = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            office = office_key(doc[ent.start - 1]) if ent.start > 0 else ""
             if len(ent) > 1 and ent[0].lower_ in TITLE_WORDS:
                 office = ent[0].lower_
             parts = _parts(strip_titles(_clean(ent)))
             name = index.by_part.get(parts[-1]) if parts else None
-            if office in TITLE_WORDS and name:
+            if office.split()[-1:] and office.split()[-1] in TITLE_WORDS and name:
                 index.by_office.setdefault(office, name)
+            country = _country_before(ent)
+            if country and name:
+                index.by_country.setdefault(country, name)
         for ent in doc.ents:
             if ent.label_ == "TITLE" and is_title_of_someone(ent):
                 office = ent[1].lower_ if len(ent) == 2 and ent[0].lower_ == "the" else ""
                 if office not in index.by_office:  # "the pope" after "Pope Francis" is him
                     index._add(_clean_title(ent), "")
+        last: tuple[str, int] | None = None  # one count per mention, not per word of it
         for token in doc:
             name = index.by_part.get(fold(token.text))
             if name and (token.is_title or token.ent_type_ == "PERSON"):
-                index.mentions[name] = index.mentions.get(name, 0) + 1
+                if last is None or last[0] != name or token.i - last[1] > 2:
+                    index.mentions[name] = index.mentions.get(name, 0) + 1
+                last = (name, token.i)
         return index
 
     def _add(self, name: str, ent_id: str) -> None:
@@ -99,7 +109,11 @@ class NameIndex:
             return None
         if _is_bare_office(token):
             # "the President will be in Alicante": who the article introduced with it.
-            return self.by_office.get(token.lower_)
+            return self.by_office.get(office_key(token))
+        country = _office_of_country(token)
+        if country is not None:
+            # "the Russian President's visit": the Russian the article named.
+            return self.by_country.get(country)
         if token.ent_type_ == "TITLE":
             ent = entity_at(token)
             if ent is None or not is_title_of_someone(ent):
@@ -117,6 +131,50 @@ class NameIndex:
         return max(self.mentions.items(), key=lambda item: item[1])[0]
 
 
+_COUNTRY_ALIASES = {
+    "us": "us", "usa": "us", "america": "us", "american": "us", "unitedstates": "us",
+    "uk": "uk", "britain": "uk", "british": "uk", "unitedkingdom": "uk",
+}  # fmt: skip
+
+
+def country_key(text: str) -> str:
+    """One key for a country and its people: "Japan", "Japanese" → "japa"; "U.S." → "us"."""
+    plain = fold(text).replace(" ", "")
+    return _COUNTRY_ALIASES.get(plain, plain[:4])
+
+
+def _country_before(ent: Span) -> str | None:
+    """The country that introduces a person: "Japanese Prime Minister Shigeru Ishiba",
+    "China's Xi Jinping", "U.S. President Joe Biden"."""
+    doc = ent.doc
+    i = ent.start - 1
+    while i >= 0 and ent.start - i <= 4:
+        token = doc[i]
+        if token.tag_ == "POS" or token.lower_ in TITLE_WORDS or token.lower_ in HONORIFICS:
+            i -= 1
+            continue
+        if token.ent_type_ in ("NORP", "GPE"):
+            return country_key(token.text)
+        return None
+    return None
+
+
+def _office_of_country(token: Token) -> str | None:
+    """The country key of "the Russian President", "China's premier" (no name follows)."""
+    if token.lower_ not in TITLE_WORDS or token.ent_type_ == "PERSON" or token.i == 0:
+        return None
+    doc = token.doc
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if after is not None and after.pos_ == "PROPN":
+        return None
+    before = doc[token.i - 1]
+    if before.tag_ == "POS" and token.i >= 2:
+        before = doc[token.i - 2]
+    if before.ent_type_ in ("NORP", "GPE"):
+        return country_key(before.text)
+    return None
+
+
 def _is_bare_office(token: Token) -> bool:
     """A capitalised title standing alone for its holder: "the President", "the Premier"."""
     if token.lower_ not in TITLE_WORDS or token.ent_type_:
@@ -126,7 +184,20 @@ def _is_bare_office(token: Token) -> bool:
     after = doc[i + 1] if i + 1 < len(doc) else None
     if after is not None and (after.pos_ == "PROPN" or after.lower_ == "of"):
         return False
+    if i > 1 and doc[i - 1].lower_ in _OFFICE_QUALIFIERS:
+        i -= 1  # "the prime minister's meeting"
     return i > 0 and doc[i - 1].lower_ == "the"
+
+
+_OFFICE_QUALIFIERS = frozenset({"prime", "foreign", "vice", "deputy", "defence", "defense"})
+
+
+def office_key(token: Token) -> str:
+    """ "minister" in "Prime Minister Modi" is "prime minister"; "president" is itself."""
+    previous = token.doc[token.i - 1] if token.i > 0 else None
+    if previous is not None and previous.lower_ in _OFFICE_QUALIFIERS:
+        return f"{previous.lower_} {token.lower_}"
+    return token.lower_
 
 
 def _is_nationality(ent: Span) -> bool:

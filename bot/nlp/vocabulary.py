@@ -9,9 +9,19 @@ MEETING_NOUNS = frozenset(
         "meeting", "meet", "summit", "talks", "talk", "appointment", "visit", "conference",
         "dialogue", "encounter", "gathering", "session", "negotiation", "negotiations",
         "forum", "audience", "tete-a-tete", "bilateral", "sit-down", "stop", "retreat",
-        "consultations", "discussions",
+        "consultations", "discussions", "lunch", "luncheon", "dinner", "breakfast",
+        "banquet", "pull-aside",
     }
 )  # fmt: skip
+
+# Nouns that are meetings only with a modifier: "a courtesy call" (not a phone call).
+MODIFIED_MEETING_NOUNS: dict[str, frozenset[str]] = {
+    "call": frozenset({"courtesy"}),
+    "aside": frozenset({"pull"}),
+}
+
+# Verbs that, negated, leave a meeting possible: "did not rule out a meeting".
+NEGATED_HEDGES = frozenset({"rule", "exclude"})
 
 # Nouns that name a multilateral gathering when they carry a proper-noun modifier.
 GATHERING_NOUNS = frozenset(
@@ -57,7 +67,7 @@ HEDGE_WORDS = frozenset(
         "could", "may", "might", "possible", "possibly", "possibility", "chance", "chances",
         "speculation", "open", "likely", "probable", "probably", "consider", "considering",
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
-        "suggested", "hope", "hoped", "hopes", "potential",
+        "suggested", "hope", "hoped", "hopes", "potential", "consideration", "discussion", "mooted",
         "tentative", "tentatively", "perhaps", "seek", "seeking", "ready", "willing",
         "whether", "if", "unless", "want", "wants", "wish", "like", "eager", "keen",
     }
@@ -119,8 +129,17 @@ NOT_MEETING_OBJECTS = frozenset(
      "standard", "goal", "obligation", "cost", "condition", "challenge", "end", "fate",
      "threshold", "quota", "payment", "death"}
 )  # fmt: skip
+# Bodies whose sessions are of lawmakers or judges, not meetings of leaders.
+LEGISLATURES = frozenset(
+    {"diet", "parliament", "congress", "senate", "legislature", "knesset", "duma",
+     "bundestag", "lok", "sabha", "court", "parliamentary", "congressional", "legislative"}
+)  # fmt: skip
+
 # Modifiers that make a meeting word name something that is not a meeting of leaders.
-NOT_MEETING_MODIFIERS = frozenset({"news", "press", "phone", "telephone"})
+NOT_MEETING_MODIFIERS = frozenset(
+    {"news", "press", "phone", "telephone", "town", "hall", "town-hall", "campaign",
+     "fundraising", "prayer", "video", "virtual"}
+)  # fmt: skip
 # Prepositions after which a meeting is only talked about, not attended.
 ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})
 

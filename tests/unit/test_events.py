@@ -464,3 +464,304 @@ def test_phone_talks_are_not_a_meeting_and_the_place_of_a_guest(extractor: Extra
     )
     assert event.participants == ["Emmanuel Macron", "Xi Jinping"]
     assert event.place == "Paris"
+
+
+# --- Phenomena of news writing, as a table: (text, publication date, expected events) ---
+# Every sentence is ours. An expected event is "Name+Name | date or - | status | summit or -",
+# people by family name; the extractor must give exactly these upcoming events.
+
+THURSDAY = dt.date(2025, 10, 30)
+
+PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
+    # Lists of partners: one bilateral per partner, each with the list's date.
+    (
+        "partner-list",
+        "Indian Prime Minister Narendra Modi will hold talks with Rishi Sunak, Fumio Kishida "
+        "and Olaf Scholz in New Delhi on Saturday.",
+        MONDAY,
+        [
+            "Modi+Sunak | 2025-11-01 | scheduled | -",
+            "Modi+Kishida | 2025-11-01 | scheduled | -",
+            "Modi+Scholz | 2025-11-01 | scheduled | -",
+        ],
+    ),
+    (
+        "partner-list-of-ministers",
+        "Foreign Minister Ana Lindqvist will meet Prime Minister Tomas Berglund, Defence "
+        "Minister Erik Sandvik and Finance Minister Maja Holm in Oslo on Thursday.",
+        MONDAY,
+        [
+            "Lindqvist+Berglund | 2025-10-30 | scheduled | -",
+            "Lindqvist+Sandvik | 2025-10-30 | scheduled | -",
+            "Lindqvist+Holm | 2025-10-30 | scheduled | -",
+        ],
+    ),
+    (
+        "partner-list-sit-down",
+        "The pope will sit down with Emmanuel Macron, Justin Trudeau and Lula on Friday.\n\n"
+        "Pope Leo XIV arrives in Rome on Thursday.",
+        MONDAY,
+        [
+            "Leo+Macron | 2025-10-31 | scheduled | -",
+            "Leo+Trudeau | 2025-10-31 | scheduled | -",
+            "Leo+Lula | 2025-10-31 | scheduled | -",
+        ],
+    ),
+    (
+        "series-of-meetings-dates-the-list",
+        "Chancellor Friedrich Merz will hold separate talks with Keir Starmer and Giorgia "
+        "Meloni in Rome.\n\nMerz is due in Rome on Friday and will then go into a round of "
+        "bilateral meetings.",
+        MONDAY,
+        [
+            "Merz+Starmer | 2025-10-31 | scheduled | -",
+            "Merz+Meloni | 2025-10-31 | scheduled | -",
+        ],
+    ),
+    (
+        "pair-together-is-one-meeting",
+        "Putin and Xi will hold talks together with Modi in Kazan on Tuesday.",
+        MONDAY,
+        ["Putin+Xi+Modi | 2025-10-28 | scheduled | -"],
+    ),
+    # Itineraries of ministers and envoys; courtesy calls, receiving, counterparts.
+    (
+        "minister-itinerary-counterpart",
+        "Foreign Minister Hakan Fidan will travel to Berlin on Tuesday, where he will sit "
+        "down for talks with his counterpart Johann Wadephul.",
+        MONDAY,
+        ["Fidan+Wadephul | 2025-10-28 | scheduled | -"],
+    ),
+    (
+        "courtesy-call",
+        "UN envoy Mariam Haddad will pay a courtesy call on President Bola Tinubu in Abuja "
+        "on Wednesday.",
+        MONDAY,
+        ["Haddad+Tinubu | 2025-10-29 | scheduled | -"],
+    ),
+    (
+        "receive",
+        "President Cyril Ramaphosa will receive Kenyan President William Ruto in Pretoria on "
+        "Friday.",
+        MONDAY,
+        ["Ramaphosa+Ruto | 2025-10-31 | scheduled | -"],
+    ),
+    # Meals and hosting are meetings; calls are not.
+    (
+        "state-dinner-hosted",
+        "Emmanuel Macron will host Narendra Modi for a state dinner at the Elysee Palace on "
+        "Thursday.",
+        MONDAY,
+        ["Macron+Modi | 2025-10-30 | scheduled | -"],
+    ),
+    (
+        "working-lunch",
+        "Anthony Albanese is set to hold a working lunch with Christopher Luxon on Monday.",
+        THURSDAY,
+        ["Albanese+Luxon | 2025-11-03 | scheduled | -"],
+    ),
+    (
+        "session-of-a-legislature-is-not-a-meeting",
+        "Prime Minister Sanae Takaichi is expected to attend the ordinary session of the Diet "
+        "on Friday.",
+        MONDAY,
+        [],
+    ),
+    (
+        "town-hall-is-not-a-meeting",
+        "On Saturday, Barack Obama will take part in a town hall meeting in Berlin with students.",
+        MONDAY,
+        [],
+    ),
+    (
+        "first-to-visit-is-a-description",
+        "Sheikh Hasina met Narendra Modi on Saturday. She is the first foreign leader to make "
+        "a state visit to India since the election.",
+        MONDAY,
+        [],
+    ),
+    (
+        "host-of-the-talks-is-not-a-participant",
+        "Donald Trump said he will sit down with Vladimir Putin in Hungary. Hungarian Prime "
+        "Minister Viktor Orban would host the talks in Budapest.",
+        MONDAY,
+        ["Trump+Putin | - | scheduled | -"],
+    ),
+    (
+        "a-new-meeting-is-not-news-of-the-last",
+        "Fumio Kishida will hold talks with Joe Biden in Washington on January 13. In "
+        "addition, a security meeting of the ministers may be held in mid-January.",
+        THURSDAY,
+        ["Kishida+Biden | 2026-01-13 | scheduled | -"],
+    ),
+    (
+        "phone-call-is-not-a-meeting",
+        "Joe Biden will speak with Xi Jinping by phone on Tuesday.",
+        MONDAY,
+        [],
+    ),
+    # Gatherings are events of their own, named as the text names them.
+    (
+        "acronym-summit",
+        "The SAARC summit will be held in Kathmandu on November 26.",
+        MONDAY,
+        ["- | 2025-11-26 | scheduled | SAARC summit"],
+    ),
+    (
+        "numbered-climate-summit",
+        "Leaders will gather for the COP29 climate summit in Baku on November 11.",
+        MONDAY,
+        ["- | 2025-11-11 | scheduled | COP29 climate summit"],
+    ),
+    (
+        "named-conference",
+        "The Munich Security Conference will take place on February 14-16.",
+        MONDAY,
+        ["- | 2026-02-14 | scheduled | Munich Security Conference"],
+    ),
+    # Hedged meetings without "will meet".
+    (
+        "conditional-meeting",
+        "A meeting between Vladimir Putin and Volodymyr Zelensky could take place if both "
+        "sides see progress.",
+        MONDAY,
+        ["Putin+Zelensky | - | possible | -"],
+    ),
+    (
+        "not-ruled-out",
+        "The Kremlin has not ruled out a meeting between Vladimir Putin and Donald Trump on "
+        "the sidelines of the summit.",
+        MONDAY,
+        ["Putin+Trump | - | possible | -"],
+    ),
+    (
+        "under-consideration",
+        "Officials said a meeting between Anwar Ibrahim and Prabowo Subianto is under "
+        "consideration.",
+        THURSDAY,
+        ["Anwar+Prabowo | - | possible | -"],
+    ),
+    (
+        "list-after-colon-taken-back",
+        "Brazil's Lula will be in Buenos Aires on Tuesday, when Lula also addresses students. "
+        "Three bilateral meetings are expected on "
+        "Tuesday on the margins of the summit: with Cuban President Miguel Diaz-Canel and "
+        "with Venezuelan President Nicolas Maduro. Those meetings have not yet been confirmed.",
+        MONDAY,
+        [
+            "Lula+Canel | 2025-10-28 | possible | -",
+            "Lula+Maduro | 2025-10-28 | possible | -",
+        ],
+    ),
+    # A summit named after two countries is a meeting of their leaders.
+    (
+        "country-pair-summit",
+        "Japanese Prime Minister Sanae Takaichi will join Lee Jae Myung and U.S. President "
+        "Donald Trump for a trilateral summit on Friday. A separate Japan-US summit is "
+        "planned for Saturday.",
+        MONDAY,
+        [
+            "Takaichi+Lee+Trump | 2025-10-31 | scheduled | -",
+            "Takaichi+Trump | 2025-11-01 | scheduled | -",
+        ],
+    ),
+    # Participants: titles stripped, announcers left out, aliases joined.
+    (
+        "honorific-stripped",
+        "Tun Dr Mahathir Mohamad will visit Tokyo on Monday to meet Japanese Prime Minister "
+        "Shinzo Abe.",
+        THURSDAY,
+        ["Mohamad+Abe | 2025-11-03 | scheduled | -"],
+    ),
+    (
+        "announcer-is-not-a-participant",
+        "Kremlin spokesman Dmitry Peskov said Vladimir Putin will meet Xi Jinping in Beijing "
+        "on Friday.",
+        MONDAY,
+        ["Putin+Xi | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "speaker-in-apposition",
+        "Prime Minister Petr Fiala will hold talks with Slovenian Prime Minister Robert Golob "
+        "in Ljubljana on Friday, Jana Novakova, head of the government press office, told "
+        "reporters on Monday.",
+        MONDAY,
+        ["Fiala+Golob | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "source-with-according-to",
+        "According to spokesman Wang Hao, Premier Li Qiang will meet Christopher Luxon in "
+        "Wellington on Friday.",
+        MONDAY,
+        ["Li+Luxon | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "office-of-a-country",
+        "Russian President Vladimir Putin is in Tianjin. Talks will cover the Russian "
+        "President's planned visit to India in December.",
+        MONDAY,
+        ["Putin | 2025-12-01 | scheduled | -"],
+    ),
+    (
+        "meeting-that-only-times-a-call",
+        "Volodymyr Zelensky telephoned Narendra Modi ahead of the prime minister's meeting "
+        "with Vladimir Putin.\n\nPrime Minister Narendra Modi is in Tianjin.",
+        MONDAY,
+        ["Modi+Putin | - | scheduled | -"],
+    ),
+    (
+        "slotted-and-running-today",
+        "The meeting between Xi Jinping and Narendra Modi, on the sidelines of the summit "
+        "which runs from today to Tuesday, has been slotted for 9.30 am.",
+        MONDAY,
+        ["Xi+Modi | 2025-10-27 | scheduled | -"],
+    ),
+    (
+        "gathering-not-hedged-by-hopes-on-its-margins",
+        "Several leaders have asked to meet Prabowo Subianto on the sidelines of the G20 "
+        "Summit to be held in Johannesburg on November 22-23.",
+        MONDAY,
+        ["- | 2025-11-22 | scheduled | G20 Summit"],
+    ),
+    (
+        "alias-is-one-person",
+        "Crown Prince Mohammed bin Salman will meet Recep Tayyip Erdogan in Ankara on Friday. "
+        "MBS and Erdoğan last met in Jeddah.",
+        MONDAY,
+        ["Salman+Erdogan | 2025-10-31 | scheduled | -"],
+    ),
+]
+
+
+def _matches(event: Event, row: str) -> bool:
+    """Whether an event is the one a row describes: each listed family name is part of one
+    participant's name, and the date, status and summit are the row's."""
+    from bot.nlp.people import name_parts
+
+    people, date, status, summit = (part.strip() for part in row.split("|"))
+    wanted = [] if people == "-" else [p.lower() for p in people.split("+")]
+    names = [name_parts(p) for p in event.participants]
+    if len(names) != len(wanted) or not all(any(w in n for n in names) for w in wanted):
+        return False
+    return (
+        (event.date.isoformat() if event.date else "-") == date
+        and event.status.value == status
+        and (event.summit or "-") == summit
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        pytest.param(text, published, expected, id=name)
+        for name, text, published, expected in PHENOMENA
+    ],
+)
+def test_phenomena(
+    extractor: Extractor, text: str, published: dt.date, expected: list[str]
+) -> None:
+    found = events(extractor, text, published)
+    shown = [e.to_json() for e in found]
+    assert len(found) == len(expected), shown
+    for row in expected:
+        assert any(_matches(event, row) for event in found), (row, shown)

@@ -19,8 +19,14 @@ from collections.abc import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.domain import Event, TemporalExpression
-from bot.nlp.events.mentions import Mention, analyse, group_anaphora, is_trigger
+from bot.domain import Event, Status, TemporalExpression
+from bot.nlp.events.mentions import (
+    Mention,
+    analyse,
+    group_anaphora,
+    is_trigger,
+    unconfirms_previous,
+)
 from bot.nlp.events.merging import merge
 from bot.nlp.events.timing import index_dates
 from bot.nlp.names import NameIndex
@@ -55,7 +61,14 @@ def extract_events(
     names = NameIndex.build(doc)
     date_tokens = index_dates(doc, dates)
     mentions: list[Mention] = []
+    previous: list[Mention] = []
     for sent in doc.sents:
+        if unconfirms_previous(sent):
+            # "… three meetings are expected on Tuesday. Those appointments have not yet
+            # been confirmed.": the meetings just named are only possible.
+            for earlier in previous:
+                earlier.status, earlier.firm = Status.POSSIBLE, False
+        previous = []
         triggers = [t for t in sent if is_trigger(t)]
         for trigger in triggers:
             mention = analyse(trigger, triggers, names, date_tokens, published)
@@ -63,4 +76,5 @@ def extract_events(
                 if not mention.participants:
                     mention.participants = group_anaphora(mention, mentions)
                 mentions.append(mention)
+                previous.append(mention)
     return merge(mentions, names.protagonist)

@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from bot.domain import Status, TemporalExpression
 from bot.nlp.events.naming import group_summit, place_of, summit_name
-from bot.nlp.events.syntax import Chain, climb, own_tokens, subject_of, subject_tokens
+from bot.nlp.events.syntax import (
+    Chain,
+    climb,
+    following_clauses,
+    own_tokens,
+    subject_of,
+    subject_tokens,
+)
 from bot.nlp.events.timing import (
     DateIndex,
     attached_date,
@@ -18,14 +25,17 @@ from bot.nlp.events.timing import (
     status_of,
     tense_of,
 )
-from bot.nlp.names import NameIndex, is_person_pronoun
+from bot.nlp.names import NameIndex, country_key, is_person_pronoun
 from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
     GATHERING_NOUNS,
     GROUP_MEETING_WORDS,
+    LEGISLATURES,
     LIGHT_VERBS,
     MEETING_NOUNS,
     MEETING_VERBS,
+    MODIFIED_MEETING_NOUNS,
+    NEGATED_HEDGES,
     NOT_MEETING_MODIFIERS,
     NOT_MEETING_OBJECTS,
     PERSON_NOUNS,
@@ -51,6 +61,7 @@ class Mention:
     days: int | None = None  # "a two-day summit"
     partners: list[str] = field(default_factory=list)  # those met, as against who meets
     bilateral: bool = False  # one of the bilaterals a list of partners was split into
+    separate: bool = False  # "a separate summit": not one already mentioned
 
 
 def is_trigger(token: Token) -> bool:
@@ -60,8 +71,13 @@ def is_trigger(token: Token) -> bool:
     ):
         if any(c.lower_ in NOT_MEETING_MODIFIERS for c in token.lefts) or _by_phone(token):
             return False  # "a news conference", "phone talks", "talks by telephone"
+        if _of_a_legislature(token):
+            return False  # "the ordinary session of the Diet": lawmakers, not leaders
         # A proper-noun "Meeting" counts only as part of a gathering's name.
         return token.pos_ == "NOUN" or token.lower_ in GATHERING_NOUNS
+    if token.pos_ == "NOUN" and lemma in MODIFIED_MEETING_NOUNS:
+        wanted = MODIFIED_MEETING_NOUNS[lemma]
+        return any(c.lower_ in wanted for c in token.lefts)  # "a courtesy call on X"
     if token.pos_ == "VERB" and lemma in MEETING_VERBS:
         return _is_meeting_verb(token, lemma)
     if token.pos_ == "VERB" and lemma in PHRASAL_MEETING_VERBS:
@@ -69,6 +85,21 @@ def is_trigger(token: Token) -> bool:
         wanted = PHRASAL_MEETING_VERBS[lemma]
         return any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep"))
     return False
+
+
+def _has_subject(verb: Token) -> bool:
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return True
+    return verb.dep_ in ("xcomp", "conj", "relcl", "acl")  # the subject is the head's
+
+
+def _of_a_legislature(token: Token) -> bool:
+    return any(
+        child.dep_ == "prep"
+        and child.lower_ == "of"
+        and any(t.lower_ in LEGISLATURES for t in child.subtree)
+        for child in token.children
+    ) or any(c.lower_ in LEGISLATURES for c in token.lefts)
 
 
 def _by_phone(token: Token) -> bool:
@@ -88,6 +119,10 @@ def _is_meeting_verb(token: Token, lemma: str) -> bool:
         return False  # "hold talks", "attend the summit": the noun is the mention
     if any(c.dep_ == "auxpass" for c in token.children):
         return False  # "the group would be met at the airport"
+    if any(c.dep_ == "nsubj" and c.lower_ in LEGISLATURES for c in token.children):
+        return False  # "before the Diet convenes"
+    if lemma in ("convene", "gather") and not _has_subject(token):
+        return False  # "before a session of the Diet, …, convenes": who convenes is unclear
     if any(o.lemma_.lower() in NOT_MEETING_OBJECTS for o in objects):
         return False  # "meet the deadline"
     wanted = VERB_OBJECTS.get(lemma)
@@ -111,17 +146,28 @@ def analyse(
     summit = summit or group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
     participants, partnered, partners = _participants(trigger, chain, own, names, gathering)
+    pair = country_pair(summit, names)
+    if pair:
+        # "a Korea-Japan summit": the two countries' leaders meet; not a gathering.
+        summit, gathering, participants, partnered, partners = None, False, pair, True, pair[1:]
     if _negated(chain):
         if not gathering:
             return None  # "X will not meet Y"
         # "Putin will not attend the G20 summit": the summit goes on without him.
         participants, partnered, partners = _participants(trigger, chain, own, names, True, False)
+    if _hosted_reference(trigger):
+        # "Orban would host the talks in Budapest": the talks named before, at his venue;
+        # a host not said to take part is left out.
+        participants, partnered, partners = [], False, []
     for name in _met_before(trigger, triggers, names):
         if name not in participants:  # "met Biden … and agreed to meet again"
             participants.append(name)
-    status, firm, status_at = status_of(trigger, chain)
+    gathering_chain = chain.own_clause() if gathering else chain
+    status, firm, status_at = status_of(trigger, gathering_chain)
+    if gathering and status is Status.SCHEDULED and _announced(trigger, chain):
+        firm = True  # "the G20 Summit to be held here on September 4-5"
     date = attached_date(trigger, chain, own, date_tokens, status_at)
-    place = place_of(trigger, chain, own, named=summit is not None)
+    place = None if pair else place_of(trigger, chain, own, named=summit is not None)
     tense = tense_of(trigger, chain)
     if not is_upcoming(status, tense, date, published):
         return None
@@ -140,7 +186,29 @@ def analyse(
         partnered=partnered,
         partners=partners,
         days=duration_days(trigger),
+        separate=any(c.lower_ in ("separate", "different") for c in trigger.lefts),
     )
+
+
+_BACK_REFERENCES = frozenset({"these", "those", "the", "both", "such"})
+_UNCONFIRMED_VERBS = frozenset({"confirm", "finalise", "finalize", "fix", "announce", "set"})
+
+
+def unconfirms_previous(sent: Span) -> bool:
+    """ "Those appointments have not yet been confirmed", "The meetings are not yet
+    finalised": a sentence that takes back the certainty of the meetings just named."""
+    for token in sent:
+        if token.lemma_.lower() not in _UNCONFIRMED_VERBS:
+            continue
+        if not any(c.dep_ == "neg" for c in token.children):
+            continue
+        for subject in token.children:
+            if subject.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            meeting = subject.lemma_.lower() in MEETING_NOUNS | {"appointment", "plan", "date"}
+            if meeting and any(c.lower_ in _BACK_REFERENCES for c in subject.lefts):
+                return True
+    return False
 
 
 _GROUP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
@@ -163,6 +231,28 @@ def group_anaphora(mention: Mention, earlier: list[Mention]) -> list[str]:
         if (count is None and size >= 2) or size == count:
             return list(previous.participants)
     return []
+
+
+_PAIR_MEETINGS = (" summit", " meeting", " talks")
+
+
+def country_pair(summit: str | None, names: NameIndex) -> list[str]:
+    """The leaders of a "Korea-Japan summit", "China-US talks": each country's person as the
+    article introduced them, the article's protagonist standing for an unnamed one."""
+    if not summit or not summit.endswith(_PAIR_MEETINGS):
+        return []
+    words = summit.rsplit(" ", 1)[0].split()
+    if len(words) != 1 or words[0].count("-") != 1:
+        return []
+    sides = words[0].split("-")
+    if not all(side[:1].isupper() for side in sides):
+        return []
+    people = [names.by_country.get(country_key(side)) for side in sides]
+    missing = [n for n, person in enumerate(people) if person is None]
+    if len(missing) == 1 and names.protagonist and names.protagonist not in people:
+        people[missing[0]] = names.protagonist
+    found = [p for p in people if p]
+    return found if len(found) == 2 and found[0] != found[1] else []
 
 
 def split_partners(mention: Mention) -> list[Mention]:
@@ -189,6 +279,15 @@ def _bilateral_word(trigger: Token) -> bool:
     return not (words & GROUP_MEETING_WORDS)
 
 
+_HOLDING_VERBS = frozenset({"hold", "open", "run", "begin", "start", "convene", "take"})
+
+
+def _announced(trigger: Token, chain: Chain) -> bool:
+    """A gathering with a clause of its own saying when it is held: "the summit, which
+    opens on Monday", "the summit to be held on September 4-5"."""
+    return any(c.lemma_.lower() in _HOLDING_VERBS for c in following_clauses(trigger, chain))
+
+
 def split_each(mention: Mention) -> list[Mention]:
     """One meeting per person: "A and B each called off visits" (each alone), "A and B
     meet separately with C" (A with C, B with C)."""
@@ -209,7 +308,11 @@ def split_each(mention: Mention) -> list[Mention]:
 
 def _negated(chain: Chain) -> bool:
     """ "will not meet", "won't attend", "never visited": the chain's verb is negated."""
-    return any(c.dep_ == "neg" for t in chain.tokens for c in t.children)
+    return any(
+        c.dep_ == "neg" and t.lemma_.lower() not in NEGATED_HEDGES
+        for t in chain.tokens
+        for c in t.children
+    )
 
 
 def _met_before(trigger: Token, triggers: list[Token], names: NameIndex) -> list[str]:
@@ -247,8 +350,12 @@ def _participants(
 
     subject_ids = subject_tokens(trigger)
     clause_ids = {t.i for c in trigger.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
-    for token in own:
+    # "according to Lin, Li will meet Kiro": the source is no participant.
+    sources = {t.i for t in trigger.sent if t.lower_ == "according" for t in t.subtree}
+    for token in own + _light_verb_partners(trigger):
         if token.i == trigger.i or token.i in subject_ids or token.i in clause_ids:
+            continue
+        if _names_the_source(token, names) or token.i in sources:
             continue
         if token.dep_ == "poss" and token.head.i == trigger.i and is_person_pronoun(token):
             add(resolve_subject(token, names))  # "his second summit with Kim"
@@ -263,6 +370,11 @@ def _participants(
         add(names.resolve(trigger.head))  # "Imran Khan, whom China will host"
         partnered = True
     subject = subject_of(chain)
+    owned = any(c.dep_ == "poss" for c in trigger.children)
+    if chain.ordered_from is not None and found and owned:
+        # "X telephoned Modi ahead of Modi's meeting with Putin": the meeting only dates
+        # the call; its people are the ones named with it.
+        subject = None
     if subject is not None and with_subject and not (is_summit and not _attends(chain)):
         # The subject leads: "Ruto will hold talks with Ramaphosa" → Ruto, Ramaphosa.
         partners, found = found, []
@@ -293,6 +405,51 @@ def _participants(
         found.insert(0, names.protagonist or "")
         found = [f for f in found if f]
     return found, partnered, met
+
+
+def _names_the_source(token: Token, names: NameIndex) -> bool:
+    """ "talks with President Kiska, Rudolf Jindrak, head of the office, told CTK": a name in
+    apposition to another person's name is who speaks, not a second partner."""
+    top = token
+    while top.dep_ in ("compound", "flat") and top.head.i != top.i:
+        top = top.head
+    if top.dep_ != "appos" or names.resolve(top.head) is None:
+        return False
+    # The speaker has a role of its own ("head of the office") and a verb of saying follows.
+    role = any(c.dep_ == "appos" and c.pos_ == "NOUN" for c in top.children)
+    after = top.doc[top.i : top.sent.end]
+    says = any(t.lemma_.lower() in REPORTING_VERBS and t.pos_ == "VERB" for t in after)
+    return role and says
+
+
+def _hosted_reference(trigger: Token) -> bool:
+    """ "host the talks", "host the summit": a definite meeting word hosted by someone."""
+    return (
+        trigger.dep_ == "dobj"
+        and trigger.head.lemma_.lower() in ("host", "organise", "organize")
+        and any(c.lower_ in ("the", "these", "those") for c in trigger.lefts)
+        and not any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children)
+    )
+
+
+def _light_verb_partners(trigger: Token) -> list[Token]:
+    """ "hold a working lunch with Luxon": the parser hangs "with Luxon" on the light verb;
+    the partner is the meal's."""
+    verb = trigger.head
+    if trigger.dep_ == "pobj" and verb.lower_ == "for" and verb.head.pos_ == "VERB":
+        # "will join Biden and Ishiba for a trilateral summit": those joined take part.
+        return [t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree]
+    subject = trigger.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX")
+    # "three bilateral meetings are expected …: with A, with B": the verb carries them.
+    light = trigger.dep_ == "dobj" and verb.lemma_.lower() in LIGHT_VERBS | {"have", "host"}
+    if not (subject or light):
+        return []
+    return [
+        t
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "with" and c.i > trigger.i
+        for t in c.subtree
+    ]
 
 
 def resolve_subject(token: Token, names: NameIndex) -> str | None:

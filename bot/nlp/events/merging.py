@@ -88,6 +88,8 @@ def _places_conflict(mention: Mention, draft: _Draft) -> bool:
 
 
 def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
+    if mention.separate:
+        return False  # "a separate Korea-Japan summit": not the meeting named before
     same_summit = bool(_summit_words(mention.summit) & _summit_words(draft.summit))
     if not _dates_agree(mention.date, draft.date):
         return False
@@ -113,6 +115,8 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
     if len(mention.participants) >= 2 and len(draft.participants) >= 2:
         # Two pairs are two meetings: "Yoon meets Li" and "Kishida meets Li" share a name
         # but not a meeting; "Yoon meets Li" and "Yoon, Li and Kishida" may be one.
+        if len(mention.participants) == 2 < len(draft.participants):
+            return False  # "a Korea-U.S. summit" is not the trilateral with Japan
         return everyone_mine <= everyone_theirs or everyone_theirs <= everyone_mine
     if mine and theirs:
         return bool(mine & theirs)
@@ -139,7 +143,7 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
                 continue
             # "The summit had been pushed back", "Tuesday's meeting will …": news about the
             # latest meeting of its kind, when the dates agree.
-            if drafts:
+            if drafts and not _introduces(mention):
                 latest = _latest_alike(drafts, mention)
                 if _dates_agree(mention.date, latest.date) and _may_sharpen(mention, latest):
                     latest.mentions.append(mention)
@@ -219,6 +223,12 @@ def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None)
 def _family(mention: Mention) -> str:
     lemma = mention.trigger.lemma_.lower()
     return MEETING_FAMILIES.get(lemma, lemma)
+
+
+def _introduces(mention: Mention) -> bool:
+    """ "In addition, a security meeting of the ministers may be held …": an indefinite
+    meeting word brings in a meeting not yet named; it is news about no earlier one."""
+    return any(c.lower_ in ("a", "an") for c in mention.trigger.lefts)
 
 
 def _may_sharpen(mention: Mention, draft: _Draft) -> bool:

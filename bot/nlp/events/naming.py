@@ -34,7 +34,7 @@ def summit_name(trigger: Token) -> str | None:
         c
         for c in trigger.lefts
         if c.dep_ in ("compound", "nmod", "amod", "nummod", "npadvmod", "poss")
-        and c.ent_type_ not in ("DATE", "TIME", "PERSON")
+        and (c.ent_type_ not in ("DATE", "TIME", "PERSON") or is_acronym_name(c))
         and c.pos_ != "PRON"  # "Modi's sixth BRICS summit" is the BRICS summit
     ]
     words = [t for m in modifiers for t in m.subtree]
@@ -45,8 +45,10 @@ def summit_name(trigger: Token) -> str | None:
         if any(is_name_word(t) or (len(places) >= 2 and t.i in places) for t in m.subtree)
     ]
     start = min((t.i for m in modifiers for t in m.subtree), default=trigger.i)
-    while start < trigger.i and (doc[start].dep_ == "det" or doc[start].is_punct):
-        start += 1
+    while start < trigger.i and (
+        doc[start].dep_ == "det" or doc[start].is_punct or doc[start].lower_ in _NOT_NAME_ADJECTIVES
+    ):
+        start += 1  # "a separate Korea-Japan summit" is the Korea-Japan summit
     end = trigger.i + 1
     # "the summit of the Gulf Cooperation Council", "the summit between the EU and the AU"
     for child in trigger.rights:
@@ -59,6 +61,13 @@ def summit_name(trigger: Token) -> str | None:
     if not named:
         return None
     return _with_acronym(doc[start:end].text, end, doc)
+
+
+# Words before a gathering's name that describe the mention, not the gathering.
+_NOT_NAME_ADJECTIVES = frozenset(
+    {"separate", "first", "next", "upcoming", "planned", "proposed", "possible", "new",
+     "later", "another", "forthcoming", "coming", "expected", "rare", "historic"}
+)  # fmt: skip
 
 
 def group_summit(trigger: Token, chain: Chain) -> str | None:
@@ -91,7 +100,9 @@ def name_end(preposition: Token) -> int:
         if token.pos_ == "ADP" and token.lower_ not in ("of", "and"):
             break
         if not (
-            token.pos_ in ("PROPN", "DET", "CCONJ", "PART", "NUM", "ADP") or is_name_word(token)
+            token.pos_ in ("PROPN", "DET", "CCONJ", "PART", "NUM", "ADP")
+            or is_name_word(token)
+            or token.is_title  # "of Latin American and Caribbean States"
         ):
             break
         end = token.i + 1
@@ -127,7 +138,9 @@ def _with_acronym(name: str, end: int, doc: Doc) -> str:
     """Add a bracketed acronym that follows the name: "… Meeting (CHOGM)"."""
     if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
         acronym = doc[end + 1].text
-        if acronym.isupper() and acronym not in name:
+        # "(CHOGM)", "(Celac)": one capitalised word in brackets right after the name.
+        short = acronym.isupper() or (acronym.istitle() and len(acronym) <= 8)
+        if short and acronym.isalnum() and acronym not in name:
             return f"{name} ({acronym})"
     return name
 
@@ -137,6 +150,11 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
     is part of a name, whose places ("the Africa-EU summit") are not venues."""
     own_ids = {t.i for t in own} | scheduling_clause_ids(trigger)
     topic_ids = {t.i for c in trigger.children if c.dep_ == "relcl" for t in c.subtree}
+    name_ids: set[int] = set()
+    if named:
+        for child in trigger.rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "between"):
+                name_ids.update(range(child.i, name_end(child)))
     chain_ids = {t.i for t in chain.tokens}
     best: tuple[int, str] | None = None
     for ent in sentence_ents(trigger.sent):
@@ -144,6 +162,8 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
             continue
         if any(is_acronym_name(t) and any(ch.isdigit() for ch in t.text) for t in ent):
             continue  # "G7", "COP29": groups and gatherings, not places
+        if ent.root.i in name_ids:
+            continue  # "the summit of … Caribbean States": part of the name, not a venue
         anchor, via = _place_anchor(ent)
         names_meeting = (
             not named and anchor is not None and via == "compound" and anchor.i == trigger.i

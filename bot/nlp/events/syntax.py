@@ -13,6 +13,7 @@ from bot.nlp.vocabulary import (
     REPORTING_VERBS,
 )
 
+MARGIN_NOUNS = frozenset({"sidelines", "sideline", "margins", "margin", "side"})
 CLAUSE_BOUNDARIES = frozenset({"acl", "relcl", "ccomp", "parataxis", "csubj"})
 
 
@@ -26,6 +27,14 @@ class Chain:
     @property
     def top(self) -> Token:
         return self.tokens[-1]
+
+    def own_clause(self) -> Chain:
+        """The chain up to "the sidelines of": a gathering on whose margins someone hopes to
+        meet is not itself hedged by that hope."""
+        for n, token in enumerate(self.tokens[1:], start=1):
+            if token.lower_ in MARGIN_NOUNS:
+                return Chain(self.tokens[: n + 1], None)
+        return self
 
     def dating(self) -> list[Token]:
         """The tokens whose dates are the meeting's own (not across "ahead of")."""
@@ -100,6 +109,25 @@ def name_entity(trigger: Token) -> Span | None:
     return doc[start : trigger.i + 1]
 
 
+def following_clauses(trigger: Token, chain: Chain) -> list[Token]:
+    """Clauses that describe the meeting word wherever the parser hung them: on the word, on
+    "the sidelines of" it, or on the verb above, when they start right after it ("the G20
+    Summit to be held here on September 4-5", "the summit, which runs from Monday")."""
+    start = trigger.right_edge.i + 1
+    doc = trigger.doc
+    if start < len(doc) and doc[start].is_punct:
+        start += 1
+    owners = [trigger, *chain.tokens[1:6]]
+    found = [c for c in trigger.children if c.dep_ in ("relcl", "acl")]
+    for owner in owners[1:]:
+        found.extend(
+            c
+            for c in owner.children
+            if c.dep_ in ("relcl", "acl", "advcl") and c.left_edge.i == start and c.i > trigger.i
+        )
+    return found
+
+
 def own_tokens(trigger: Token, triggers: list[Token]) -> list[Token]:
     """The trigger's subtree, less the subtrees of other meeting words and nested clauses.
 
@@ -114,6 +142,9 @@ def own_tokens(trigger: Token, triggers: list[Token]) -> list[Token]:
         if token.i == trigger.i or (token.head.i == trigger.i and token.dep_ in ("relcl", "acl")):
             continue
         if token.dep_ in ("relcl", "ccomp", "advcl") and token.pos_ in ("VERB", "AUX"):
+            excluded.update(t.i for t in token.subtree)
+        if token.dep_ == "conj" and token.head.i == trigger.i and token.pos_ in ("VERB", "AUX"):
+            # "will meet Fernández, sign agreements and take part in …": other predicates.
             excluded.update(t.i for t in token.subtree)
     return [t for t in trigger.subtree if t.i not in excluded]
 

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from bot.domain import Precision, Status, TemporalExpression
 from bot.nlp.events.syntax import (
     Chain,
+    following_clauses,
     predicate_head,
     scheduling_clause_ids,
     subject_tokens,
@@ -21,6 +22,7 @@ from bot.nlp.vocabulary import (
     FUTURE_CUES,
     HEDGE_WORDS,
     INVITING_VERBS,
+    NEGATED_HEDGES,
     POSTPONE_WORDS,
     REPORTING_VERBS,
     STATUS_PARTICLES,
@@ -84,6 +86,12 @@ def attached_date(
         for rank, t in enumerate(dating_tokens)
         if rank == 0 or t.lemma_.lower() not in REPORTING_VERBS
     }
+    # "… has been confirmed for Saturday": a date given *for* the meeting is its own.
+    scheduled_for = {
+        t.i: rank
+        for rank, t in enumerate(dating_tokens)
+        if rank > 0 and t.lemma_.lower() in REPORTING_VERBS
+    }
     top = chain.top
     if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
         dating.setdefault(top.head.i, len(dating))
@@ -93,7 +101,7 @@ def attached_date(
     # Clauses about the meeting: "the summit, which opens on Tuesday", "a visit to Mexico
     # City that had been planned for Wednesday" — but not "that was postponed this year",
     # which dates the postponement.
-    clauses = [c for c in trigger.children if c.dep_ in ("relcl", "acl")]
+    clauses = following_clauses(trigger, chain)
     clause_ids = {t.i for c in clauses for t in c.subtree} | scheduling_clause_ids(trigger)
     decision_ids = {t.i for c in clauses if _calls_off(c) for t in c.subtree}
     for i, expression in date_tokens.in_sentence(trigger):
@@ -109,10 +117,24 @@ def attached_date(
             candidates.append((1.5, expression))
         elif anchor is not None and anchor.i in dating:
             candidates.append((2 + dating[anchor.i], expression))
+        elif anchor is not None and anchor.i in scheduled_for and _given_for(token):
+            candidates.append((2 + scheduled_for[anchor.i], expression))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], -PRECISION_RANK[c[1].precision]))
     return candidates[0][1]
+
+
+def _given_for(token: Token) -> bool:
+    """Whether a date hangs on "for": "confirmed for Saturday", "announced for May 3"."""
+    head = token
+    for _ in range(3):
+        if head.head.i == head.i:
+            return False
+        head = head.head
+        if head.pos_ == "ADP":
+            return head.lower_ == "for"
+    return False
 
 
 def _calls_off(verb: Token) -> bool:
@@ -189,6 +211,13 @@ def _context_words(chain: Chain) -> list[Token]:
             if c.dep_
             in ("aux", "auxpass", "neg", "advmod", "amod", "acomp", "prt", "xcomp", "mark")
         )
+        # "is under consideration", "under discussion": the state of the plan.
+        words.extend(
+            t
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ == "under"
+            for t in c.children
+        )
     top = chain.top
     if top.dep_ in ("acl", "xcomp") and top.head.i != top.i:
         words.append(top.head)  # "a chance that they will meet", "speculation that …"
@@ -211,7 +240,10 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
             return Status.POSTPONED, True, positions.get(token.i)
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
             return Status.CANCELLED, True, positions.get(token.i)
-    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i)
+    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i) or any(
+        t.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in t.children)
+        for t in words
+    )  # "did not rule out a meeting"
     # "X invited Y to visit": until Y accepts, the visit is only possible.
     invited = any(
         t.dep_ == "xcomp" and t.head.lemma_.lower() in INVITING_VERBS for t in chain.tokens
@@ -244,16 +276,20 @@ def tense_of(trigger: Token, chain: Chain) -> str:
     for token in words:
         lower = token.lower_
         if lower in _MODALS_HEDGED or lower in FUTURE_CUES:
-            if lower == "to" and token.dep_ != "aux":
-                continue
+            if lower == "to" and (token.dep_ != "aux" or _role_infinitive(token.head)):
+                continue  # "she is the first leader to visit": the role's verb tells
             return "future"
         if token.tag_ == "VBG" and any(
             c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
         ):
             return "future"  # "is heading", "are meeting"
     for token in chain.tokens:
+        if token.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in token.children):
+            return "future"  # "has not ruled out a meeting": one still to come
         if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
             continue
+        if token.tag_ == "VBN" and token.lemma_.lower() in _PLANNING_PARTICIPLES:
+            return "future"  # "has been slotted for 9.30 am", "had been set for Monday"
         if token.tag_ == "VBD":
             return "past"
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
@@ -261,6 +297,15 @@ def tense_of(trigger: Token, chain: Chain) -> str:
         if token.tag_ in ("VBZ", "VBP"):
             return "present"
     return "present"
+
+
+_PLANNING_PARTICIPLES = frozenset(
+    {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
+)
+
+
+def _role_infinitive(verb: Token) -> bool:
+    return verb.dep_ in ("acl", "relcl") and verb.head.dep_ == "attr"
 
 
 def is_upcoming(
@@ -273,6 +318,8 @@ def is_upcoming(
         return True
     if date is not None and date.date is not None and date.date > published:
         return True  # "was scheduled for Friday": a later date is upcoming whatever the tense
+    if date is not None and date.tense in ("present", "future") and status.is_upcoming:
+        return True  # "the summit, which runs from today to Monday": still to come
     if tense == "past":
         return False
     if date is not None:
