@@ -35,30 +35,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     digest.set_defaults(handler=cmd_digest)
 
 
-class RedactingFilter(logging.Filter):
-    """Replaces the bot token in every log record (URLs of HTTP libraries carry it)."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg = message.replace(self.secret, "<token>")
-            record.args = None
-        return True
-
-
 def protect_token(settings: Settings) -> None:
-    """Keep the token out of logs: quiet httpx's request lines and redact it everywhere."""
+    """Keep the token out of logs: quiet httpx's request lines and redact it everywhere,
+    tracebacks included (``bot.telegram.redaction``)."""
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    token = settings.telegram_bot_token
-    if token:
-        redactor = RedactingFilter(token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redactor)
+    if settings.telegram_bot_token:
+        from bot.telegram import redaction
+
+        redaction.install([settings.telegram_bot_token])
 
 
 def cmd_run(args: argparse.Namespace) -> int:
