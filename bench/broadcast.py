@@ -13,6 +13,14 @@ Phases, each using the bot's own code (``bot.telegram.delivery.Deliverer`` for t
     answered (target: 0).
 (b) No limits: sends per second.
 (c) /next handler time, p50/p95, with ``--events`` events stored (target: p95 < 50 ms).
+(d) Telegram's limits enforced, and faults: 10% of the sends are posted but their answer is
+    held back past the bot's 5 s read timeout, 5% are answered 502 (``--timeouts``,
+    ``--errors``). Dispatcher ticks are simulated (the bot's clock moves a minute per
+    broadcast, so failed deliveries come due again) until nothing is due or the grace period
+    ends. Reports the most copies of the digest one chat got (target: <= 1), the chats that
+    have it within the grace period (target: >= 99.9% of the reachable chats), how many
+    deliveries ended ``unknown`` (the message arrived, the answer did not) and the time
+    against the ideal N/30 s.
 
 The fake runs in its own process (``python -m tests.fakes.bot_api``), as Telegram would; the
 database is a fresh SQLite file in a temporary folder (``--workdir`` to keep it). Chats and
@@ -25,6 +33,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import logging
 import os
 import random
 import socket
@@ -48,15 +57,16 @@ from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Application, Defaults, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
+from bot.domain.delivery import DeliveryStatus  # noqa: E402
 from bot.services.clock import FixedClock  # noqa: E402
 from bot.services.context import ServiceConfig, Services  # noqa: E402
-from bot.services.digests import due_chats  # noqa: E402
+from bot.services.digests import delivery_counts, due_chats  # noqa: E402
 from bot.services.rendering import Renderer  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import make_session_factory, upgrade_database  # noqa: E402
 from bot.store.models import ArticleRow, ChatRow, EventRow, MentionRow  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402
-from bot.telegram.delivery import Deliverer, Pacer  # noqa: E402
+from bot.telegram.delivery import DEFAULT_WORKERS, Deliverer, Pacer  # noqa: E402
 from tests.fakes.bot_api import DEFAULT_TOKEN  # noqa: E402
 from tests.fakes.bot_process import SEED, bot_env, run_cli  # noqa: E402
 
@@ -268,6 +278,49 @@ def unlimited_bot(fake: FakeServer) -> ExtBot:  # type: ignore[type-arg]
     )
 
 
+@dataclass
+class FaultRun:
+    ticks: int = 0
+    seconds: float = 0.0  # wall time spent in broadcasts
+    simulated_minutes: int = 0  # the bot's clock from the slot to the last tick
+    sent: int = 0
+    unknown: int = 0
+    failed_attempts: int = 0
+
+
+async def broadcast_with_faults(
+    fake: FakeServer, services: Services, database_url: str, *, workers: int
+) -> FaultRun:
+    """Broadcast as the dispatcher does, one simulated tick a minute, until nothing is due or
+    the grace period has passed."""
+    assert isinstance(services.clock, FixedClock)
+    slot_time = services.clock.now()
+    grace = services.config.missed_digest_grace
+    run = FaultRun()
+    application = bot_application(fake, services, database_url)
+    async with application:
+        deliverer = Deliverer(application.bot, services, workers=workers)
+        while services.clock.now() - slot_time <= grace:
+            due = due_chats(services)
+            if due:
+                run.ticks += 1
+                started = time.monotonic()
+                report = await deliverer.broadcast(due)
+                run.seconds += time.monotonic() - started
+                run.sent += report.sent
+                run.unknown += report.unknown
+                run.failed_attempts += report.failed - report.unknown - report.deactivated
+            elif not _retries_pending(services):
+                break
+            services.clock.set(services.clock.now() + dt.timedelta(minutes=1))
+            run.simulated_minutes += 1
+    return run
+
+
+def _retries_pending(services: Services) -> bool:
+    return delivery_counts(services).retrying > 0
+
+
 async def broadcast(
     fake: FakeServer, services: Services, database_url: str, *, limited: bool, workers: int
 ) -> tuple[float, int, int]:
@@ -386,10 +439,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chats", type=int, default=10_000, help="subscribed chats (10,000)")
     parser.add_argument("--events", type=int, default=100_000, help="events for /next (100,000)")
     parser.add_argument("--samples", type=int, default=300, help="/next calls timed (300)")
-    parser.add_argument("--workers", type=int, default=16, help="concurrent deliveries (16)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"concurrent deliveries ({DEFAULT_WORKERS})",
+    )
     parser.add_argument("--skip-limited", action="store_true", help="skip phase (a)")
     parser.add_argument("--skip-unlimited", action="store_true", help="skip phase (b)")
     parser.add_argument("--skip-next", action="store_true", help="skip phase (c)")
+    parser.add_argument("--skip-faults", action="store_true", help="skip phase (d)")
+    parser.add_argument("--timeouts", type=float, default=0.10, help="(d) held answers (0.10)")
+    parser.add_argument("--errors", type=float, default=0.05, help="(d) 502 answers (0.05)")
     parser.add_argument("--no-seed", action="store_true", help="do not ingest the seed article")
     parser.add_argument("--workdir", type=Path, help="keep the database here")
     args = parser.parse_args(argv)
@@ -446,6 +507,50 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"    sent {sent:,} (failed {errors}) in {elapsed:.1f} s: "
                 f"{sent / elapsed:,.0f} sends/s"
+            )
+
+        if not args.skip_faults:
+            fake.control("limits?on=1")
+            fake.control("clear")
+            fake.control(f"faults?hold={args.timeouts}&seconds=6&errors={args.errors}")
+            services.clock = FixedClock(DAY_ONE + dt.timedelta(days=2))  # a new digest
+            print(
+                f"\n(d) {args.chats:,} chats, limits enforced, {args.timeouts:.0%} of the answers "
+                f"held back past the read timeout, {args.errors:.0%} answered 502"
+            )
+            # Every chat's fault is logged by the bot; the figures below sum them up.
+            logging.getLogger("bot.telegram.delivery").setLevel(logging.CRITICAL)
+            run = asyncio.run(
+                broadcast_with_faults(fake, services, database_url, workers=args.workers)
+            )
+            logging.getLogger("bot.telegram.delivery").setLevel(logging.NOTSET)
+            fake.control("faults")
+            stats = fake.control("stats")
+            counts = delivery_counts(services)
+            reached = stats["chats_reached"]
+            share = reached / args.chats
+            ideal = args.chats / TELEGRAM_RATE
+            ok = stats["max_copies"] <= 1 and share >= 0.999
+            failed |= not ok
+            print(
+                f"    {run.ticks} broadcast(s) over {run.simulated_minutes} simulated minutes; "
+                f"502s answered {stats['storm_errors']:,}, answers held back "
+                f"{stats['delayed_answers']:,}"
+            )
+            print(
+                f"    deliveries: {counts[DeliveryStatus.SENT]:,} sent, "
+                f"{counts[DeliveryStatus.UNKNOWN]:,} unknown (posted, no answer; never resent), "
+                f"{counts[DeliveryStatus.FAILED]:,} failed"
+            )
+            print(
+                f"    copies per chat: at most {stats['max_copies']} (target <= 1); "
+                f"chats with the digest: {reached:,} of {args.chats:,} = {share:.2%} "
+                f"(target >= 99.9%)"
+            )
+            print(
+                f"    elapsed {run.seconds:.1f} s in broadcasts, ideal at 30/s {ideal:.1f} s: "
+                f"{run.seconds / ideal:.3f}× ideal, 429 answered: {stats['limit_429s']}"
+                f"  -> {'OK' if ok else 'MISSED TARGET'}"
             )
 
         if not args.skip_next:

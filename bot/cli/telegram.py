@@ -42,29 +42,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     digest.set_defaults(handler=cmd_digest)
 
 
-class RedactingFilter(logging.Filter):
-    """Replaces the bot token in every log record (URLs of HTTP libraries carry it)."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg = message.replace(self.secret, "<token>")
-            record.args = None
-        return True
-
-
 def protect_token(settings: Settings) -> None:
-    """Keep the token out of logs: redact it from every record (HTTP libraries' URLs carry it)."""
+    """Keep the token out of logs: redact it everywhere, tracebacks included
+    (``bot.telegram.redaction``)."""
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # "job added" lines
-    token = settings.telegram_bot_token
-    if token:
-        redactor = RedactingFilter(token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redactor)
+    if settings.telegram_bot_token:
+        from bot.telegram import redaction
+
+        redaction.install([settings.telegram_bot_token])
 
 
 async def wait_for_bot_api(

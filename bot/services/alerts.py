@@ -23,7 +23,7 @@ from bot.services.changes import describe
 from bot.services.context import Services
 from bot.services.errors import InvalidInputError
 from bot.store import repository
-from bot.store.queries import changed_since
+from bot.store.queries import changed_since, matches_follows
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def due_alerts(services: Services, limit: int = MAX_ALERTS_PER_ROUND) -> list[Al
             if not follows or chat.alerts_since is None:
                 continue  # alerts are for what a chat follows
             for event in changed_since(session, chat.alerts_since, today):
-                if not event.matches(follows):
+                if not matches_follows(event, follows):
                     continue
                 if repository.alert_claimed(session, chat.chat_id, event.id, event.sequence):
                     continue

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.domain import Status
 from bot.domain.calendar import EventView
 from bot.services.rendering import day_label
-from bot.store.queries import events_by_ids
+from bot.store.queries import events_by_ids, matches_follows
 
 
 def seen_state(event: EventView, fingerprint: str) -> EventView | None:
@@ -79,7 +79,7 @@ def since_last_digest(
             continue
         if event.last_day is not None and event.last_day < today:
             continue  # over: no longer news
-        if follows and not event.matches(follows):
+        if follows and not matches_follows(event, follows):
             continue
         lines.append(describe(seen_state(event, fingerprint), event))
     return lines

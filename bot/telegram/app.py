@@ -13,7 +13,6 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, U
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -44,6 +43,7 @@ from bot.telegram.common import state as state_of
 from bot.telegram.delivery import Deliverer, handle_chat_error
 from bot.telegram.handlers import basic, membership
 from bot.telegram.handlers import settings as prefs
+from bot.telegram.pacer import ReplyDropped, SharedPacer
 from bot.telegram.scheduler import DigestDispatcher
 
 log = logging.getLogger(__name__)
@@ -130,16 +130,9 @@ def _builder(settings: Settings, runtime: Runtime) -> ApplicationBuilder:  # typ
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # 30 messages/s overall and 20/min per group; RetryAfter is waited out and retried.
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=30,
-                overall_time_period=1,
-                group_max_rate=20,
-                group_time_period=60,
-                max_retries=3,
-            )
-        )
+        # One pacer for every send, digests included: 30/s, 1/s per chat, 20/min per group;
+        # replies first; a RetryAfter pauses every send.
+        .rate_limiter(SharedPacer())
         .concurrent_updates(8)
         .post_init(lambda app: _post_init(app, runtime))
         .post_stop(lambda app: _post_stop(app, runtime))
@@ -171,6 +164,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     chat = update.effective_chat if isinstance(update, Update) else None
     chat_id = chat.id if chat is not None else None
+    if isinstance(error, ReplyDropped):  # newer replies to the chat were waiting
+        log.info("chat %s: %s", chat_id, error)
+        return
     if isinstance(error, SummitBotError):
         log.info("chat %s: %s", chat_id, error)
         text = f"⚠️ {html.escape(str(error))}"

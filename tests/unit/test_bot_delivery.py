@@ -333,3 +333,36 @@ async def test_pacer_spaces_sends_evenly() -> None:
     pacer.pause(5)
     await pacer.wait()
     assert clock[0] == pytest.approx(6.0)
+
+
+async def test_with_the_shared_pacer_digests_wait_there_as_bulk(world: FakeServices) -> None:
+    """The first part's slot is taken before the claim; later parts wait in the shared
+    pacer with the bulk priority; the deliverer keeps no pace of its own."""
+    from bot.telegram.pacer import FloodLimits, Priority, SharedPacer
+
+    shared = SharedPacer(FloodLimits(overall=100, window=0.1, chat_gap=0.01))
+    bot = FakeBot()
+    bot.rate_limiter = shared  # type: ignore[attr-defined]
+    limits: list[dict[str, Any]] = []
+    plain_send = bot.send_message
+
+    async def send(chat_id: int, text: str, **kwargs: Any) -> FakeMessage:
+        limits.append(kwargs["rate_limit_args"])
+        if not kwargs["rate_limit_args"]["acquired"]:
+            await shared.acquire(chat_id, kwargs["rate_limit_args"]["priority"])
+        return await plain_send(chat_id, text)
+
+    bot.send_message = send  # type: ignore[method-assign]
+    sleeps = Sleeps()
+    d = Deliverer(bot, object(), sleep=sleeps)  # type: ignore[arg-type]
+    assert d.shared is shared
+    report = await d.broadcast([(chat(5), Slot(NOW, "k"))])
+    assert report.sent == 1 and bot.sent == [(5, "digest for 5")]
+    outcome = await d.deliver(chat(6), Digest(6, ["one", "two"]), "k")
+    assert outcome is DeliveryOutcome.SENT and sleeps.calls == []
+    # The broadcast took the first slot; deliver() leaves the first part's slot to its
+    # caller too; the second part waits in the pacer.
+    assert limits[0] == {"priority": Priority.BULK, "acquired": True}
+    assert [entry["acquired"] for entry in limits] == [True, True, False]
+    assert shared.granted == 2
+    await shared.shutdown()

@@ -7,9 +7,9 @@ import logging
 import re
 import time
 
-from bot.cli.telegram import RedactingFilter
 from bot.services.clock import FixedClock, OffsetClock, SystemClock, clock_from_setting
 from bot.telegram.commands import COMMANDS, Scope
+from bot.telegram.redaction import RedactingFilter
 
 
 def test_offset_clock_starts_at_bot_now_and_runs() -> None:
@@ -35,7 +35,7 @@ def test_token_is_redacted_from_log_records() -> None:
     record = logging.LogRecord(
         "httpx", logging.INFO, __file__, 1, "POST %s", (f"https://x/bot{token}/getMe",), None
     )
-    assert RedactingFilter(token).filter(record)
+    assert RedactingFilter([token]).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
 
 

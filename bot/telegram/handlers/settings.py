@@ -105,12 +105,14 @@ async def settings_callback(update: Update, context: Context) -> None:
     value = parts[2] if len(parts) > 2 else ""
     svc = services(context)
     chat_id = chat_id_of(update)
+    # Every button of the panel, closing and paging included, is for whoever may change the
+    # settings: in a group, its administrators (anyone in a private chat).
+    if not await may_change_settings(update, context):
+        await query.answer("Only chat administrators can use the settings panel.", show_alert=True)
+        return
     if action == "close":
         await query.answer()
         await _edit(query.edit_message_reply_markup(reply_markup=None))
-        return
-    if action in ("tz", "time", "freq") and not await may_change_settings(update, context):
-        await query.answer("Only chat administrators can change settings.", show_alert=True)
         return
     note = ""
     try:
