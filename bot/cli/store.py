@@ -135,6 +135,8 @@ def print_report(
         print(f"duplicate (already stored): {label}", file=out)
     for failure in report.failures:
         print(f"error: {failure}", file=err)
+    for note in report.notes():
+        print(f"note: {note}", file=out)
     print(report.summary(), file=out)
 
 

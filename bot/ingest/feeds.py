@@ -42,6 +42,8 @@ LOOKUP_BATCH = 1000
 # A failing entry the feed has stopped listing is forgotten after this long untried.
 FORGET_FAILED_ENTRY = dt.timedelta(days=7)
 MAX_LINK_CHARS = 2048
+# A feed's date outside these years is a placeholder or garbage (0000-01-01, 9999-12-01).
+PLAUSIBLE_YEARS = (1900, 2999)
 
 
 def to_utf8(data: bytes, headers: Mapping[str, str] | None = None) -> bytes:
@@ -99,9 +101,11 @@ def _entry_date(entry: Any) -> dt.date | None:
         value = entry.get(key)
         if value:
             try:
-                return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+                date = dt.date(value.tm_year, value.tm_mon, value.tm_mday)
             except (ValueError, TypeError, AttributeError, OverflowError):
                 continue
+            if PLAUSIBLE_YEARS[0] <= date.year <= PLAUSIBLE_YEARS[1]:
+                return date
     return None
 
 
