@@ -98,7 +98,8 @@ def parse_feed(
 def _entry_date(entry: Any) -> dt.date | None:
     """The entry's date; a date that cannot be one (year 0, month 13) counts as none."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        # dict.get: feedparser's own get() maps updated to published with a warning.
+        value = dict.get(entry, key) if isinstance(entry, dict) else None
         if value:
             try:
                 date = dt.date(value.tm_year, value.tm_mon, value.tm_mday)
@@ -548,13 +549,14 @@ def poll_due_feeds(
     session_factory: sessionmaker[Session],
     extractor: ExtractorLike,
     now: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> list[FeedPollResult]:
     """The scheduled job: poll the feeds whose ``next_poll_at`` has come.
 
     Synchronous and blocking (network and NLP): run it in a thread from asyncio code.
     A failure is logged when it is new; the same error again, poll after poll, is not.
     """
-    results = poll_feeds(session_factory, extractor, now, only_due=True)
+    results = poll_feeds(session_factory, extractor, now, only_due=True, settings=settings)
     for result in results:
         if result.error:
             level = logging.WARNING if result.new_error else logging.DEBUG
