@@ -204,3 +204,28 @@ def test_the_same_feed_error_is_logged_once(
         f"feed {server.url('/missing.xml')} failed: HTTP 404 Not Found"
     ]
     assert len(repeats) == 3
+
+
+def test_a_slow_feed_cannot_hold_the_poll_past_its_budget(
+    session_factory: sessionmaker[Session], server: LocalServer
+) -> None:
+    """Entries whose pages time out use up the poll's budget: the rest of them and the next
+    feed are left for the next poll instead of holding the ingestion lock."""
+    settings = Settings(
+        fetch_allow_private=True, fetch_timeout_seconds=0.5, feed_poll_budget_seconds=1.2
+    )
+    items = "".join(_summary_item(f"Slow {i}", server.url(f"/slow/{i}")) for i in range(30))
+    for i in range(30):
+        server.add(f"/slow/{i}", b"late", delay=1.0)
+    _add(session_factory, server.add("/slow.xml", _rss(items)))
+    _add(session_factory, server.add("/next.xml", _rss("")), NOW + dt.timedelta(seconds=1))
+    with make_client(settings) as client:
+        slow, following = poll_feeds(
+            session_factory, FakeExtractor(), NOW, client=client, settings=settings
+        )
+    tried = len(slow.report.failures)
+    assert 1 <= tried < 30 and slow.deferred == 30 - tried
+    assert following.postponed and following.url.endswith("/next.xml")
+    with session_factory() as session:
+        nxt = next(f for f in list_feeds(session) if f.url.endswith("/next.xml"))
+        assert nxt.last_polled_at is None and nxt.next_poll_at == NOW + dt.timedelta(seconds=1)
