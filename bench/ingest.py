@@ -9,7 +9,14 @@ and prints articles/s, words/s and peak memory (VmHWM) for each, with the ratio 
 bare extraction (the target is >= 0.8). Then it stores 100,000 synthetic events and times
 ``upcoming_events`` on both databases.
 
+With ``--sizes 10,50,100,200`` it instead ingests one long article of each size (KB), each
+in a fresh process, and prints seconds per KB of text read and the peak memory: the time per
+KB should stay flat (within 1.5x from the smallest to the largest) and the peak under 400 MB.
+Text past MAX_ARTICLE_CHARS is not read (``--no-cap`` reads it all, to time the extractor
+alone on the full length).
+
     .venv/bin/python bench/ingest.py [--articles 2000] [--events 100000] [--no-postgres]
+    .venv/bin/python bench/ingest.py --sizes 10,50,100,200 [--no-cap]
 """
 
 from __future__ import annotations
@@ -111,6 +118,74 @@ def run_ingest(n: int, url: str) -> dict[str, float]:
     }
 
 
+def long_article(kb: int) -> Any:
+    """One article of about ``kb`` KB: corpus paragraphs, one after another, until it is long
+    enough (the lead paragraph of the seed first, so that it reads as one news story)."""
+    from bot.articles import read_article_file
+    from bot.domain import Article
+
+    files = [CORPUS / "000_d2c230fae8be8e2f.txt", *sorted((CORPUS / "dev").glob("*.txt"))]
+    originals = [read_article_file(p) for p in files]
+    paragraphs = [p for a in originals for p in a.body.split("\n\n") if p.strip()]
+    body: list[str] = []
+    size, i = 0, 0
+    while size < kb * 1024:
+        paragraph = paragraphs[i % len(paragraphs)]
+        body.append(paragraph)
+        size += len(paragraph.encode("utf-8")) + 2
+        i += 1
+    base = originals[0]
+    return Article(f"bench/long-{kb}kb.txt", base.published, base.title, "\n\n".join(body))
+
+
+def run_long(kb: int, max_chars: int | None) -> dict[str, float]:
+    from bot.articles import DEFAULT_MAX_CHARS
+    from bot.ingest import Input, ingest
+    from bot.store import make_session_factory, upgrade_database
+
+    article = long_article(kb)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/long.sqlite3"
+        upgrade_database(url)
+        factory = make_session_factory(url)
+        extractor = _extractor()
+        cap = max_chars or DEFAULT_MAX_CHARS
+        started = time.perf_counter()
+        report = ingest(factory, extractor, [Input(article.source, lambda: article)], max_chars=cap)
+        elapsed = time.perf_counter() - started
+    assert report.new_articles == 1, report.summary()
+    left_out = sum(n for _, n in report.truncated)
+    read = len(article.body) - left_out
+    return {
+        "seconds": elapsed,
+        "chars": float(len(article.body)),
+        "read": float(read),
+        "bytes_read": float(len(article.body[:read].encode("utf-8"))),
+        "events": float(report.events_created),
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def bench_sizes(sizes: list[int], no_cap: bool) -> None:
+    per_kb: list[float] = []
+    for kb in sizes:
+        r = _in_child(run_long, kb, 10**9 if no_cap else None)
+        kb_read = r["bytes_read"] / 1024
+        per_kb.append(r["seconds"] / kb_read)
+        cut = (
+            ""
+            if r["read"] == r["chars"]
+            else f" (cut: {int(r['chars'] - r['read']):,} chars not read)"
+        )
+        print(
+            f"{kb:4d} KB article: read {kb_read:6.1f} KB in {r['seconds']:7.2f} s = "
+            f"{1000 * per_kb[-1]:7.1f} ms/KB  peak {r['peak_mb']:4.0f} MB  "
+            f"events {int(r['events'])}{cut}",
+            flush=True,
+        )
+    print(f"time per KB, largest / smallest: {per_kb[-1] / per_kb[0]:.2f}x (target <= 1.5x)")
+
+
 def _in_child(func: Any, *args: Any) -> dict[str, float]:
     with mp.get_context("spawn").Pool(1) as pool:
         result: dict[str, float] = pool.apply(func, args)
@@ -175,7 +250,12 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--sizes", help="KB of long articles, e.g. 10,50,100,200")
+    parser.add_argument("--no-cap", action="store_true", help="read long articles whole")
     args = parser.parse_args()
+    if args.sizes:
+        bench_sizes([int(kb) for kb in args.sizes.split(",")], args.no_cap)
+        return 0
     n = args.articles
 
     print(f"{n} articles, {sum(a.word_count for a in build_articles(n))} words")
