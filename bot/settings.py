@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Seconds one poll of the due feeds may take before the rest is left for the next poll.
     feed_poll_budget_seconds: float = 600.0
     # Characters of an article that reach the extractor; the rest is not read (and said so).
-    max_article_chars: int = 100_000
+    max_article_chars: int = 50_000
 
     # Telegram
     telegram_bot_token: str | None = None
