@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     feed_poll_budget_seconds: float = 600.0
     # Characters of an article that reach the extractor; the rest is not read (and said so).
     max_article_chars: int = 50_000
+    # Processes that run the extraction of `summit-bot ingest` (0: one per core, at most 4);
+    # each holds a copy of the model. Storing stays in one process.
+    ingest_workers: int = 0
 
     # Telegram
     telegram_bot_token: str | None = None
