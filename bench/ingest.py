@@ -17,6 +17,12 @@ alone on the full length).
 
     .venv/bin/python bench/ingest.py [--articles 2000] [--events 100000] [--no-postgres]
     .venv/bin/python bench/ingest.py --sizes 10,50,100,200 [--no-cap]
+
+With ``--workers 1,2`` it ingests the N articles into SQLite with that many extraction
+processes each (one writer) and prints articles/s, the ratio to the first, and the peak
+memory of the writer and of each worker.
+
+    .venv/bin/python bench/ingest.py --articles 2000 --workers 1,2
 """
 
 from __future__ import annotations
@@ -186,6 +192,78 @@ def bench_sizes(sizes: list[int], no_cap: bool) -> None:
     print(f"time per KB, largest / smallest: {per_kb[-1] / per_kb[0]:.2f}x (target <= 1.5x)")
 
 
+def _peak_mb_of(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_workers(n: int, workers: int) -> dict[str, float]:
+    from bot.ingest import Input, ingest
+    from bot.ingest.workers import ParallelExtractor
+    from bot.settings import get_settings
+    from bot.store import make_session_factory, upgrade_database
+
+    articles = build_articles(n)
+    settings = get_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/workers.sqlite3"
+        upgrade_database(url)
+        factory = make_session_factory(url)
+        inputs = [Input(a.source, (lambda a=a: a)) for a in articles]
+        worker_peak = 0.0
+        if workers <= 1:
+            extractor = _extractor()
+        else:
+            extractor = ParallelExtractor(settings.spacy_model, settings.nlp_batch_size, workers)
+            # Start the workers (each loads its model) before the clock starts.
+            list(extractor.analyse(articles[: workers * settings.nlp_batch_size]))
+        started = time.perf_counter()
+        report = ingest(factory, extractor, inputs)
+        elapsed = time.perf_counter() - started
+        if isinstance(extractor, ParallelExtractor):
+            worker_peak = max(_peak_mb_of(p.pid) for p in mp.active_children() if p.pid)
+            extractor.close()
+    assert report.new_articles == n, report.summary()
+    return {"seconds": elapsed, "peak_mb": peak_rss_mb(), "worker_peak_mb": worker_peak}
+
+
+def bench_workers(n: int, counts: list[int]) -> None:
+    first: float | None = None
+    for workers in counts:
+        r = _in_process(run_workers, n, workers)
+        rate = n / r["seconds"]
+        first = first or rate
+        workers_mb = f", each worker {r['worker_peak_mb']:.0f} MB" if workers > 1 else ""
+        print(
+            f"{workers} worker(s): {rate:6.2f} articles/s  ratio {rate / first:.2f}  "
+            f"peak: writer {r['peak_mb']:.0f} MB{workers_mb}",
+            flush=True,
+        )
+
+
+def _send_result(conn: Any, func: Any, args: tuple[Any, ...]) -> None:
+    conn.send(func(*args))
+    conn.close()
+
+
+def _in_process(func: Any, *args: Any) -> dict[str, float]:
+    """``func(*args)`` in a fresh process that may start processes of its own."""
+    context = mp.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_send_result, args=(send, func, args))
+    child.start()
+    send.close()
+    result: dict[str, float] = receive.recv()
+    child.join()
+    return result
+
+
 def _in_child(func: Any, *args: Any) -> dict[str, float]:
     with mp.get_context("spawn").Pool(1) as pool:
         result: dict[str, float] = pool.apply(func, args)
@@ -252,7 +330,11 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--sizes", help="KB of long articles, e.g. 10,50,100,200")
     parser.add_argument("--no-cap", action="store_true", help="read long articles whole")
+    parser.add_argument("--workers", help="extraction processes to compare, e.g. 1,2")
     args = parser.parse_args()
+    if args.workers:
+        bench_workers(args.articles, [int(w) for w in args.workers.split(",")])
+        return 0
     if args.sizes:
         bench_sizes([int(kb) for kb in args.sizes.split(",")], args.no_cap)
         return 0
