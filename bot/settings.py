@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     # each holds a copy of the model. Storing stays in one process.
     ingest_workers: int = 0
 
+    @field_validator("fetch_allow_networks", mode="after")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        from bot.ingest.addresses import parse_networks
+
+        parse_networks(value)  # a ValueError names the entry that is not a network
+        return value
+
     # Telegram
     telegram_bot_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"

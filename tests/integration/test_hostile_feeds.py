@@ -229,3 +229,20 @@ def test_a_slow_feed_cannot_hold_the_poll_past_its_budget(
     with session_factory() as session:
         nxt = next(f for f in list_feeds(session) if f.url.endswith("/next.xml"))
         assert nxt.last_polled_at is None and nxt.next_poll_at == NOW + dt.timedelta(seconds=1)
+
+
+def test_entries_over_the_cap_are_taken_at_the_next_poll(
+    session_factory: sessionmaker[Session], server: LocalServer
+) -> None:
+    settings = Settings(fetch_allow_private=True, fetch_timeout_seconds=2.0, feed_max_entries=3)
+    items = "".join(_item(f"Story {i}", server.url(f"/s/{i}")) for i in range(7))
+    _add(session_factory, server.add("/capped.xml", _rss(items), etag='"same"'))
+    counts = []
+    with make_client(settings) as client:
+        for _ in range(4):
+            [result] = poll_feeds(
+                session_factory, FakeExtractor(), NOW, client=client, settings=settings
+            )
+            counts.append((result.report.new_articles, result.deferred, result.not_modified))
+    # The ETag is kept only once nothing is left: then the feed answers 304.
+    assert counts == [(3, 4, False), (3, 1, False), (1, 0, False), (0, 0, True)]
