@@ -64,7 +64,18 @@ class Settings(BaseSettings):
     # Seconds one poll of the due feeds may take before the rest is left for the next poll.
     feed_poll_budget_seconds: float = 600.0
     # Characters of an article that reach the extractor; the rest is not read (and said so).
-    max_article_chars: int = 100_000
+    max_article_chars: int = 50_000
+    # Processes that run the extraction of `summit-bot ingest` (0: one per core, at most 4);
+    # each holds a copy of the model. Storing stays in one process.
+    ingest_workers: int = 0
+
+    @field_validator("fetch_allow_networks", mode="after")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        from bot.ingest.addresses import parse_networks
+
+        parse_networks(value)  # a ValueError names the entry that is not a network
+        return value
 
     # Telegram
     telegram_bot_token: str | None = None

@@ -47,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="publication date for inputs that do not carry one",
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress indicator")
+    ingest.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that run the extraction (default INGEST_WORKERS: one per core, max 4)",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     feeds = subparsers.add_parser(
@@ -164,6 +170,8 @@ def print_report(
         print(f"duplicate (already stored): {label}", file=out)
     for failure in report.failures:
         print(f"error: {failure}", file=err)
+    for note in report.notes():
+        print(f"note: {note}", file=out)
     print(report.summary(), file=out)
 
 
@@ -171,6 +179,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from bot.ingest.fetch import make_client
     from bot.ingest.service import IngestReport, ingest
     from bot.ingest.sources import expand_inputs
+    from bot.ingest.workers import ParallelExtractor, make_extractor
 
     settings = get_settings()
     factory = _open_store(settings)
@@ -183,11 +192,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     inputs, failures = expand_inputs(args.targets, settings, get_client, args.published)
     progress = None if args.quiet else ProgressPrinter()
+    extractor = make_extractor(settings, args.workers, len(inputs))
     try:
-        report = ingest(factory, _extractor(settings), inputs, total=len(inputs), progress=progress)
+        report = ingest(
+            factory,
+            extractor,
+            inputs,
+            total=len(inputs),
+            progress=progress,
+            max_chars=settings.max_article_chars,
+        )
     finally:
         for client in clients:
             client.close()
+        if isinstance(extractor, ParallelExtractor):
+            extractor.close()
     full = IngestReport(failures=list(failures))
     full.add(report)
     print_report(full)

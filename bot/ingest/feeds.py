@@ -42,6 +42,8 @@ LOOKUP_BATCH = 1000
 # A failing entry the feed has stopped listing is forgotten after this long untried.
 FORGET_FAILED_ENTRY = dt.timedelta(days=7)
 MAX_LINK_CHARS = 2048
+# A feed's date outside these years is a placeholder or garbage (0000-01-01, 9999-12-01).
+PLAUSIBLE_YEARS = (1900, 2999)
 
 
 def to_utf8(data: bytes, headers: Mapping[str, str] | None = None) -> bytes:
@@ -96,12 +98,15 @@ def parse_feed(
 def _entry_date(entry: Any) -> dt.date | None:
     """The entry's date; a date that cannot be one (year 0, month 13) counts as none."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        # dict.get: feedparser's own get() maps updated to published with a warning.
+        value = dict.get(entry, key) if isinstance(entry, dict) else None
         if value:
             try:
-                return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+                date = dt.date(value.tm_year, value.tm_mon, value.tm_mday)
             except (ValueError, TypeError, AttributeError, OverflowError):
                 continue
+            if PLAUSIBLE_YEARS[0] <= date.year <= PLAUSIBLE_YEARS[1]:
+                return date
     return None
 
 
@@ -225,26 +230,35 @@ def remove_feed(session: Session, url: str) -> bool:
 def list_feeds(session: Session) -> list[FeedInfo]:
     query = select(ArticleRow.feed_id, func.count()).group_by(ArticleRow.feed_id)
     counts: dict[int | None, int] = {feed_id: n for feed_id, n in session.execute(query)}
-    failing: dict[int, tuple[int, str]] = {}
-    latest = select(FeedEntryFailureRow).order_by(FeedEntryFailureRow.last_attempt_at)
-    for entry in session.scalars(latest):
-        n, _ = failing.get(entry.feed_id, (0, ""))
-        failing[entry.feed_id] = (n + 1, entry.last_error)
-    return [
-        FeedInfo(
-            r.url,
-            r.title,
-            r.error_count,
-            r.last_error,
-            r.last_success,
-            r.last_polled_at,
-            r.next_poll_at,
-            counts.get(r.id, 0),
-            failing.get(r.id, (0, ""))[0],
-            failing.get(r.id, (0, None))[1],
+    failing_query = select(FeedEntryFailureRow.feed_id, func.count()).group_by(
+        FeedEntryFailureRow.feed_id
+    )
+    failing: dict[int, int] = {feed_id: n for feed_id, n in session.execute(failing_query)}
+    infos = []
+    for r in session.scalars(select(FeedRow).order_by(FeedRow.url)):
+        entry_error = None
+        if failing.get(r.id):
+            entry_error = session.scalar(
+                select(FeedEntryFailureRow.last_error)
+                .where(FeedEntryFailureRow.feed_id == r.id)
+                .order_by(FeedEntryFailureRow.last_attempt_at.desc(), FeedEntryFailureRow.id)
+                .limit(1)
+            )
+        infos.append(
+            FeedInfo(
+                r.url,
+                r.title,
+                r.error_count,
+                r.last_error,
+                r.last_success,
+                r.last_polled_at,
+                r.next_poll_at,
+                counts.get(r.id, 0),
+                failing.get(r.id, 0),
+                entry_error,
+            )
         )
-        for r in session.scalars(select(FeedRow).order_by(FeedRow.url))
-    ]
+    return infos
 
 
 def backoff(error_count: int, interval: dt.timedelta) -> dt.timedelta:
@@ -280,13 +294,18 @@ def _record_success(
     title: str | None,
     now: dt.datetime,
     interval: dt.timedelta,
+    keep_validators: bool = True,
 ) -> None:
+    """Record a good poll. Without ``keep_validators`` (entries were left for the next poll)
+    the ETag is dropped: a 304 next time would hide those entries."""
     with session_scope(factory, write=True) as session:
         row = session.get(FeedRow, feed_id)
         if row is None:
             return
         headers = {k.lower(): v for k, v in page.headers.items()}
-        if not page.not_modified:
+        if not keep_validators:
+            row.etag = row.last_modified = None
+        elif not page.not_modified:
             row.etag = (headers.get("etag") or "")[:1000] or None
             row.last_modified = (headers.get("last-modified") or "")[:200] or None
         if title:
@@ -437,7 +456,9 @@ def poll_feed(
         except SQLAlchemyError:
             log.debug("recording the failure of feed %s failed", url, exc_info=True)
         return result
-    _record_success(session_factory, feed_id, page, title, now, interval)
+    # Entries left for the next poll must not hide behind a 304; entries that failed are
+    # retried at the first poll that reads the feed after their back-off.
+    _record_success(session_factory, feed_id, page, title, now, interval, not result.deferred)
     return result
 
 
@@ -544,13 +565,14 @@ def poll_due_feeds(
     session_factory: sessionmaker[Session],
     extractor: ExtractorLike,
     now: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> list[FeedPollResult]:
     """The scheduled job: poll the feeds whose ``next_poll_at`` has come.
 
     Synchronous and blocking (network and NLP): run it in a thread from asyncio code.
     A failure is logged when it is new; the same error again, poll after poll, is not.
     """
-    results = poll_feeds(session_factory, extractor, now, only_due=True)
+    results = poll_feeds(session_factory, extractor, now, only_due=True, settings=settings)
     for result in results:
         if result.error:
             level = logging.WARNING if result.new_error else logging.DEBUG

@@ -8,7 +8,6 @@ and never leaves half of one stored.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import os
 import signal
@@ -29,6 +28,11 @@ log = logging.getLogger(__name__)
 
 # Articles handed to the extractor at a time (a few of its nlp.pipe batches).
 CHUNK = 64
+# spaCy's memory grows with the text it holds at once: an nlp.pipe batch of several long
+# articles would multiply the peak one long article makes. An article longer than a quarter
+# of MAX_ARTICLE_CHARS is analysed on its own, so a batch (NLP_BATCH_SIZE, 4 by default)
+# never holds more than about MAX_ARTICLE_CHARS.
+LONG_ARTICLE_SHARE = 4
 
 
 class Analysis(Protocol):
@@ -163,12 +167,30 @@ def ingest(
 
     # Chunks of a few pipeline batches: nlp.pipe still batches within a chunk, and a
     # document that crashes the extractor costs one chunk a retry, not the whole run.
-    articles = fresh_articles()
-    while chunk := list(itertools.islice(articles, CHUNK)):
+    for chunk in _chunks(fresh_articles(), CHUNK, max_chars // LONG_ARTICLE_SHARE):
         for article, events in _analyse(extractor, chunk, report):
             _store(session_factory, article, events, now, feed_id, report)
             tick(article.url or article.source)
     return report
+
+
+def _chunks(articles: Iterator[Article], count: int, long: int) -> Iterator[list[Article]]:
+    """Lists of at most ``count`` articles, read lazily; an article of more than ``long``
+    characters comes in a list of its own."""
+    chunk: list[Article] = []
+    for article in articles:
+        if len(article.body) > long:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield [article]
+            continue
+        chunk.append(article)
+        if len(chunk) >= count:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _analyse(

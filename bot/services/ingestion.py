@@ -99,7 +99,7 @@ class Ingestion:
         try:
             with self._lock:
                 results = poll_due_feeds(
-                    self.services.sessions, self.extractor, self.services.now()
+                    self.services.sessions, self.extractor, self.services.now(), self.settings
                 )
         except SQLAlchemyError as exc:
             # The database is down or locked: say so once, not on every cycle it lasts.

@@ -187,3 +187,59 @@ def test_extractor_crash_costs_one_document(
     assert [str(f) for f in report.failures] == [
         f"{paths[2]}: extraction failed: IndexError: list index out of range"
     ]
+
+
+def _limit_memory() -> None:  # in the child: an endless read would hit this, not the machine
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+
+@pytest.mark.slow
+def test_dev_zero_and_a_fifo_are_refused_by_the_cli(tmp_path: Path) -> None:
+    """`summit-bot ingest /dev/zero FIFO` ends at once with two clear refusals."""
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "ingest", "--quiet", "/dev/zero", str(fifo)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_memory,
+    )
+    assert run.returncode == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        "error: /dev/zero: not a regular file (a character device)",
+        f"error: {fifo}: not a regular file (a FIFO)",
+    ]
+    assert "0 new article(s)" in run.stdout and "2 failure(s)" in run.stdout
+
+
+def test_a_long_article_is_read_in_part_and_says_so(
+    session_factory: sessionmaker[Session], tmp_path: Path, settings: Settings
+) -> None:
+    paragraph = "Officials said the ministers would also discuss fishing quotas and ports. " * 10
+    body = GOOD_BODY + "\n\n" + "\n\n".join([paragraph.strip()] * 300)
+    path = write_article(tmp_path, "long.txt", "2025-05-01", "Ministers meet", body)
+    extractor = FakeExtractor()
+    inputs, _ = expand_inputs([str(path)], settings, httpx.Client)
+    report = ingest(session_factory, extractor, inputs, max_chars=20_000)
+    assert report.new_articles == 1 and report.ok
+    [(label, left_out)] = report.truncated
+    assert label == str(path) and left_out > 150_000
+    assert "1 too long, read only in part" in report.summary()
+    assert report.notes() == [
+        f"{path}: only the first part was read; {left_out:,} characters were not"
+    ]
+    with session_factory() as session:
+        stored = session.query(ArticleRow).one()
+        assert len(stored.text) <= 20_000 and stored.text.startswith(GOOD_BODY[:40])

@@ -112,3 +112,40 @@ def test_sigkill_halfway_then_rerun(
     assert f"{total - killed_at} new article(s), {killed_at} duplicate(s)" in rerun.stdout
     assert count(session_factory, ArticleRow) == total
     _consistent(session_factory, database_url)
+
+
+@pytest.mark.slow
+def test_sigkill_inside_a_write_transaction_then_rerun(
+    session_factory: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    """The process kills itself inside the 5th article's write transaction, after its rows
+    and events were written and before the commit: exactly the first 4 stay stored."""
+    from bot.ingest.service import KILL_IN_TRANSACTION_ENV
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    total = 12
+    _generate(folder, total)
+    env = {**os.environ, "DATABASE_URL": database_url, "NLP_BATCH_SIZE": "4"}
+    env.pop("BOT_NOW", None)
+    cmd = [sys.executable, "-m", "bot", "ingest", "--quiet", str(folder)]
+    killed = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env={**env, KILL_IN_TRANSACTION_ENV: "5"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert count(session_factory, ArticleRow) == 4
+    with session_factory() as session:  # the killed transaction left no event behind
+        mentioned = session.scalar(select(func.count(func.distinct(MentionRow.article_id))))
+        assert mentioned is not None and mentioned <= 4
+    _consistent(session_factory, database_url)
+
+    rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{total - 4} new article(s), 4 duplicate(s)" in rerun.stdout
+    assert count(session_factory, ArticleRow) == total
+    _consistent(session_factory, database_url)
