@@ -12,6 +12,15 @@ from bot.store.migrate import current_revision
 from bot.store.models import Base
 
 
+def _head() -> str | None:
+    """The newest revision shipped (revisions are added by several branches)."""
+    from alembic.script import ScriptDirectory
+
+    from bot.store.migrate import MIGRATIONS_DIR
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
 def test_upgrade_builds_the_models_schema(engine: Engine, database_url: str) -> None:
     assert current_revision(engine) is not None
     with engine.connect() as conn:
@@ -52,7 +61,7 @@ def test_db_upgrade_command(cli_env: str, capsys: pytest.CaptureFixture[str]) ->
 
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "upgrade"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["database at revision 0003_feeds"] * 2
+    assert capsys.readouterr().out.splitlines() == [f"database at revision {_head()}"] * 2
 
 
 def test_plain_postgresql_url_is_accepted(database_url: str) -> None:
@@ -65,6 +74,6 @@ def test_plain_postgresql_url_is_accepted(database_url: str) -> None:
     engine = make_engine(plain)
     try:
         assert engine.dialect.driver == "psycopg"
-        assert current_revision(engine) == "0001_initial"
+        assert current_revision(engine) == _head()
     finally:
         engine.dispose()
