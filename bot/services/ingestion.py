@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import SummitBotError
 from bot.services.context import Services
 from bot.services.errors import InvalidInputError
 from bot.settings import Settings
@@ -99,8 +100,8 @@ class Ingestion:
                 results = poll_due_feeds(
                     self.services.sessions, self.extractor, self.services.now(), self.settings
                 )
-        except SQLAlchemyError as exc:
-            # The database is down or locked: say so once, not on every cycle it lasts.
+        except (SQLAlchemyError, SummitBotError) as exc:
+            # The database is down, the model missing…: said once, not on every cycle.
             reason = (str(getattr(exc, "orig", None) or exc).splitlines() or ["?"])[0]
             level = logging.DEBUG if reason == self._last_poll_error else logging.WARNING
             log.log(level, "feed polling failed: %s", reason)
