@@ -94,12 +94,18 @@ class Ingestion:
     def poll_due_feeds(self) -> list[FeedPollResult]:
         """The scheduled job: poll the feeds that are due (blocking)."""
         from bot.ingest.feeds import poll_due_feeds
+        from bot.ingest.workers import ParallelExtractor, feed_poll_extractor
 
         try:
             with self._lock:
-                results = poll_due_feeds(
-                    self.services.sessions, self.extractor, self.services.now(), self.settings
-                )
+                extractor = feed_poll_extractor(self.settings, self.extractor)
+                try:
+                    results = poll_due_feeds(
+                        self.services.sessions, extractor, self.services.now(), self.settings
+                    )
+                finally:
+                    if isinstance(extractor, ParallelExtractor):
+                        extractor.close()
         except (SQLAlchemyError, SummitBotError) as exc:
             # The database is down, the model missing…: said once, not on every cycle.
             reason = (str(getattr(exc, "orig", None) or exc).splitlines() or ["?"])[0]
