@@ -1,5 +1,10 @@
 """RSS/Atom feeds: subscription, defensive parsing, conditional polling, back-off on failure.
 
+Each feed and each entry is a failure domain of its own: a feed that cannot be fetched or
+parsed records its error and backs off; an entry that fails is counted, recorded in
+``feed_entry_failures`` and retried with back-off; the other feeds and entries go on. A poll
+takes at most FEED_MAX_ENTRIES new entries per feed and FEED_POLL_BUDGET_SECONDS in all.
+
 ``poll_due_feeds`` is the job the Telegram bot schedules every ``FEED_POLL_MINUTES``.
 """
 

@@ -12,6 +12,7 @@ its connection goes through the same guard.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -93,13 +94,18 @@ class GuardedTransport(httpx.HTTPTransport):
     No proxies (a proxy would make the connection we check): ``trust_env`` is off.
     """
 
-    def __init__(self, policy: AddressPolicy, resolver: Resolver = system_resolver) -> None:
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        resolver: Resolver = system_resolver,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__(trust_env=False)
         limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
         # httpx has no parameter for httpcore's network backend: its pool is made again
         # with one (the same arguments HTTPTransport gives it, for a pool without proxy).
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -114,13 +120,18 @@ def address_policy(settings: Settings) -> AddressPolicy:
     )
 
 
-def make_client(settings: Settings, resolver: Resolver = system_resolver) -> httpx.Client:
+def make_client(
+    settings: Settings,
+    resolver: Resolver = system_resolver,
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.Client:
     """The one HTTP client of a run: timeouts, the address guard, our User-Agent.
 
     Redirects are not followed by httpx: ``fetch`` follows them itself, checking each hop.
+    ``resolver`` and ``ssl_context`` (the system's CAs by default) are for tests.
     """
     return httpx.Client(
-        transport=GuardedTransport(address_policy(settings), resolver),
+        transport=GuardedTransport(address_policy(settings), resolver, ssl_context),
         timeout=httpx.Timeout(settings.fetch_timeout_seconds),
         follow_redirects=False,
         trust_env=False,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from bot.domain import Article
 
 if TYPE_CHECKING:
-    from bot.ingest.service import ExtractorLike
+    from bot.ingest.service import Analysis, ExtractorLike
     from bot.nlp.pipeline import ArticleAnalysis, Extractor
     from bot.settings import Settings
 
@@ -76,10 +76,21 @@ class ParallelExtractor:
     that dies (killed, out of memory) breaks the pool, which is started afresh on next use.
     """
 
-    def __init__(self, model_name: str, batch_size: int, workers: int) -> None:
+    def __init__(
+        self,
+        model_name: str,
+        batch_size: int,
+        workers: int,
+        local: ExtractorLike | None = None,
+        min_parallel: int = 1,
+    ) -> None:
         self._model_name = model_name
         self._batch_size = max(1, batch_size)
         self.workers = workers
+        # Fewer than ``min_parallel`` articles at a time go to ``local`` (the caller's own
+        # extractor), so a small batch starts no worker.
+        self._local = local
+        self._min_parallel = min_parallel
         self._pool: ProcessPoolExecutor | None = None
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
@@ -93,10 +104,14 @@ class ParallelExtractor:
             )
         return self._pool
 
-    def analyse(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis]:
+    def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        batch = list(articles)  # ingestion hands over bounded chunks
+        if self._local is not None and len(batch) < self._min_parallel:
+            yield from self._local.analyse(batch)
+            return
         pool = self._ensure_pool()
         try:
-            for results in pool.map(_analyse_batch, _batches(articles, self._batch_size)):
+            for results in pool.map(_analyse_batch, _batches(batch, self._batch_size)):
                 yield from results
         except BrokenProcessPool:
             self.close(wait=False)
@@ -141,3 +156,15 @@ def make_extractor(
     if count <= 1 or (inputs is not None and inputs < PARALLEL_MIN_INPUTS):
         return Extractor(settings.spacy_model, settings.nlp_batch_size)
     return ParallelExtractor(settings.spacy_model, settings.nlp_batch_size, count)
+
+
+def feed_poll_extractor(settings: Settings, local: ExtractorLike) -> ExtractorLike:
+    """For the bot's feed poller: ``local`` for small polls, worker processes (INGEST_WORKERS)
+    for chunks of PARALLEL_MIN_INPUTS articles or more. Close it after the poll, so that
+    the workers' memory is held only while a big poll runs."""
+    count = worker_count(settings.ingest_workers)
+    if count <= 1:
+        return local
+    return ParallelExtractor(
+        settings.spacy_model, settings.nlp_batch_size, count, local, PARALLEL_MIN_INPUTS
+    )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import SummitBotError
 from bot.services.context import Services
 from bot.services.errors import InvalidInputError
 from bot.settings import Settings
@@ -95,14 +96,20 @@ class Ingestion:
     def poll_due_feeds(self) -> list[FeedPollResult]:
         """The scheduled job: poll the feeds that are due (blocking)."""
         from bot.ingest.feeds import poll_due_feeds
+        from bot.ingest.workers import ParallelExtractor, feed_poll_extractor
 
         try:
             with self._lock:
-                results = poll_due_feeds(
-                    self.services.sessions, self.extractor, self.services.now(), self.settings
-                )
-        except SQLAlchemyError as exc:
-            # The database is down or locked: say so once, not on every cycle it lasts.
+                extractor = feed_poll_extractor(self.settings, self.extractor)
+                try:
+                    results = poll_due_feeds(
+                        self.services.sessions, extractor, self.services.now(), self.settings
+                    )
+                finally:
+                    if isinstance(extractor, ParallelExtractor):
+                        extractor.close()
+        except (SQLAlchemyError, SummitBotError) as exc:
+            # The database is down, the model missing…: said once, not on every cycle.
             reason = (str(getattr(exc, "orig", None) or exc).splitlines() or ["?"])[0]
             level = logging.DEBUG if reason == self._last_poll_error else logging.WARNING
             log.log(level, "feed polling failed: %s", reason)

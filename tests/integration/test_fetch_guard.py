@@ -154,3 +154,72 @@ async def test_ingest_reply_is_the_same_for_every_failure(
     assert "Could not fetch" in replies[0]
     for word in ["404", "refused", "timed out", "ConnectError", "network"]:
         assert word not in replies[0]
+
+
+def test_https_keeps_the_host_name_while_connecting_to_the_checked_address(
+    tmp_path: Path,
+) -> None:
+    """The name is resolved by the guard (here a fake resolver: "news.test" -> 127.0.0.1),
+    the socket goes to that address, and TLS still sends the name (SNI) and checks the
+    certificate against it; the Host header is the name too."""
+    import http.server
+    import ssl
+    import subprocess
+    import threading
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=news.test",
+         "-addext", "subjectAltName=DNS:news.test"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    seen: dict[str, str | None] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen["host"] = self.headers.get("Host")
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.end_headers()
+            self.wfile.write(PAGE)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert, key)
+
+    def sni(_sock: Any, name: str | None, _ctx: Any) -> None:
+        seen["sni"] = name
+
+    server_tls.sni_callback = sni
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = server_tls.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_address[1]
+        lookups: list[str] = []
+
+        def resolver(host: str, _port: int) -> list[str]:
+            lookups.append(host)
+            return ["127.0.0.1"]
+
+        client_tls = ssl.create_default_context(cafile=str(cert))
+        settings = Settings(fetch_allow_networks="127.0.0.1/32")
+        with make_client(settings, resolver, client_tls) as client:
+            page = fetch(client, f"https://news.test:{port}/story", 100_000, 5.0)
+        assert page.content == PAGE
+        assert lookups == ["news.test"]
+        assert seen == {"sni": "news.test", "host": f"news.test:{port}"}
+
+        # A name whose certificate does not match is refused by TLS, not silently accepted.
+        def other(host: str, _port: int) -> list[str]:
+            return ["127.0.0.1"]
+
+        with make_client(settings, other, client_tls) as client, pytest.raises(FetchError):
+            fetch(client, f"https://other.test:{port}/story", 100_000, 5.0)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
