@@ -213,6 +213,8 @@ def test_phenomenon(
     [
         "The minister had an epiphany about the budget.",
         "The ship anchored off Easter Island.",
+        "Both governments will defend the Good Friday Agreement.",
+        "Historians will revisit the Easter Rising.",
         "The children painted easter eggs.",
         "Officials met again the day after the election.",
         "The president will speak on Ukraine's Independence Day.",

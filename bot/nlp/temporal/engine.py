@@ -17,7 +17,7 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from bot.domain import Precision, TemporalExpression
-from bot.nlp.temporal.resolvers import AnaphoricExpression, Context
+from bot.nlp.temporal.resolvers import AnaphoricExpression, Context, NotADate
 from bot.nlp.temporal.rules import RULES, Rule
 
 
@@ -97,7 +97,8 @@ def _within_reach(
 def resolve_with_rules(doc: Doc, published: dt.date) -> list[tuple[Rule, TemporalExpression]]:
     """The date expressions in ``doc`` with the rule that found each, in text order."""
     text = doc.text  # spaCy joins the tokens anew on every access
-    kept = _without_overlaps(list(_resolved_matches(doc, text, published)))
+    settled = _without_overlaps(list(_resolved_matches(doc, text, published)))
+    kept = [(rule, expr) for rule, expr in settled if not isinstance(expr, NotADate)]
     return _counted_from_named_days(doc, text, kept)
 
 

@@ -9,6 +9,7 @@ from bot.nlp.temporal.lexicon import (
     ANAPHORIC_DIRECTIONS,
     EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
+    HOLIDAY_NAMESAKES,
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
     MONTH_PARTS,
@@ -162,5 +163,6 @@ _HOLIDAY_NAMES = sorted(
 HOLIDAY_RE = re.compile(
     rf"\b(?:(?P<rel>{_I.format('last|next|this')})\s+)?"
     rf"(?P<name>(?=[A-Z])(?i:{'|'.join(_holiday_name(n) for n in _HOLIDAY_NAMES)}))\b"
-    r"(?!\s+Island)(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"
+    rf"(?:(?P<namesake>\s+{_I.format(_alternation(HOLIDAY_NAMESAKES))}\b)"
+    r"|,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"
 )

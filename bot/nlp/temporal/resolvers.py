@@ -101,6 +101,13 @@ class AnaphoricExpression(TemporalExpression):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class NotADate(TemporalExpression):
+    """Words that look like a date but name something else ("the Good Friday Agreement"):
+    kept while overlaps are settled, so that no shorter rule reads a date inside them, and
+    then dropped."""
+
+
 Resolver = Callable[[re.Match[str], Context], TemporalExpression | None]
 
 
@@ -499,6 +506,8 @@ def holiday_date(name: str, year: int) -> dt.date:
 
 def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     """A named day: its next occurrence on or after publication, unless the tense is past."""
+    if match["namesake"]:
+        return NotADate(ctx.text[ctx.start : ctx.end], ctx.start, ctx.end, None, Precision.UNKNOWN)
     name = holiday_key(match["name"])
     if name in _US_ONLY and not match["rel"] and _of_another_country(ctx):
         return None
