@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TypeGuard
 
 from spacy.tokens import Doc
 
@@ -65,10 +66,14 @@ def _counted_from_named_days(
     line_breaks = [m.start() for m in re.finditer("\n", text)]
     anchor: TemporalExpression | None = None
     resolved: list[tuple[Rule, TemporalExpression]] = []
-    for rule, expr in kept:
+    for index, (rule, expr) in enumerate(kept):
         if isinstance(expr, AnaphoricExpression):
             counted = None
-            if anchor is not None and _within_reach(doc, line_breaks, anchor, expr):
+            if expr.of_next:
+                following = kept[index + 1][1] if index + 1 < len(kept) else None
+                if _is_object_of(following, expr, text):
+                    counted = expr.counted_from(following)
+            elif anchor is not None and _within_reach(doc, line_breaks, anchor, expr):
                 counted = expr.counted_from(anchor)
             if counted is None:
                 continue
@@ -77,6 +82,19 @@ def _counted_from_named_days(
         if expr.precision is Precision.DAY and expr.date is not None:
             anchor = expr
     return resolved
+
+
+_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
+
+
+def _is_object_of(
+    following: TemporalExpression | None, expr: TemporalExpression, text: str
+) -> TypeGuard[TemporalExpression]:
+    """Whether ``following`` is a day that ``expr`` counts from: "the day before Tuesday's
+    hearing", "two days after the Nov. 5 vote", "the day after Christmas"."""
+    if following is None or following.precision is not Precision.DAY or following.date is None:
+        return False
+    return _OBJECT_GAP.fullmatch(text, expr.end, following.start) is not None
 
 
 def _within_reach(

@@ -77,10 +77,12 @@ class Context:
 
 @dataclass(frozen=True, slots=True)
 class AnaphoricExpression(TemporalExpression):
-    """A day counted from the day the text has just named ("the day before"): unresolved
+    """A day counted from the day the text has just named ("the day before"), or with
+    ``of_next`` from the date right after it ("the day before Tuesday's hearing"): unresolved
     until the engine, walking the text in order, finds that day."""
 
     offset_days: int = 0
+    of_next: bool = False
 
     def counted_from(self, anchor: TemporalExpression) -> TemporalExpression | None:
         """This day counted from ``anchor``: after a span from its last day, before it from
@@ -532,8 +534,10 @@ def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | 
 def resolve_anaphor(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     """ "the following day", "two days later": an offset from the day the text just named."""
     text = ctx.text[ctx.start : ctx.end]
-    if text.lower().endswith(("before", "after")) and not CLOSES_PHRASE_RE.match(ctx.text, ctx.end):
-        return None  # "the day before the vote" counts from the vote
+    # "the day before the vote" counts from the vote: from its date if one follows at once
+    of_next = text.lower().endswith(("before", "after")) and not CLOSES_PHRASE_RE.match(
+        ctx.text, ctx.end
+    )
     if match["phrase"]:
         offset = ANAPHORIC_DAYS[" ".join(match["phrase"].lower().split())]
     else:
@@ -541,5 +545,5 @@ def resolve_anaphor(match: re.Match[str], ctx: Context) -> TemporalExpression | 
         count = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
         offset = count * ANAPHORIC_DIRECTIONS[match["direction"].lower()]
     return AnaphoricExpression(
-        text, ctx.start, ctx.end, None, Precision.UNKNOWN, offset_days=offset
+        text, ctx.start, ctx.end, None, Precision.UNKNOWN, offset_days=offset, of_next=of_next
     )

@@ -269,6 +269,9 @@ RULES: tuple[Rule, ...] = (
             Example(
                 "He meets the king on Nov. 12 and the premier later that day.", MON, "2025-11-12"
             ),
+            Example("The envoy arrives the day before Thursday's summit.", MON, "2025-10-29"),
+            Example("They will meet two days after the Nov. 5 vote.", MON, "2025-11-07"),
+            Example("Markets reopen the day after Christmas.", MON, "2025-12-26"),
         ),
     ),
     Rule(
