@@ -116,6 +116,11 @@ RELATIVE_PERIOD_RE = re.compile(
     rf"(?P<rel>{_I.format(_alternation(list(PERIOD_SHIFTS)))})\s+"
     rf"(?P<unit>{_I.format('week|month|year')})\b"
 )
+# "the week after next", "early in the month after next": two units on.
+PERIOD_AFTER_NEXT_RE = re.compile(
+    rf"\b(?:(?P<vague>{_I.format(_alternation(PERIOD_PARTS))})\s+)?{_I.format('the')}\s+"
+    rf"(?P<unit>{_I.format('week|month|year')})\s+{_I.format('after')}\s+{_I.format('next')}\b"
+)
 WEEKEND_RE = re.compile(
     rf"\b(?P<rel>{_I.format('this|next|last|past|the|coming')})\s+{_I.format('weekend')}\b"
 )

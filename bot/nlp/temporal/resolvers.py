@@ -360,8 +360,15 @@ def resolve_relative_period(match: re.Match[str], ctx: Context) -> TemporalExpre
     relation = match["rel"].lower()
     if relation == "the" and not match["vague"]:
         return None  # "the week" alone names no particular week
-    shift = PERIOD_SHIFTS[relation]
-    unit = match["unit"].lower()
+    return _period(ctx, match["unit"].lower(), PERIOD_SHIFTS[relation], match["vague"])
+
+
+def resolve_period_after_next(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    return _period(ctx, match["unit"].lower(), 2, match["vague"])
+
+
+def _period(ctx: Context, unit: str, shift: int, vague: str | None) -> TemporalExpression:
+    """The week, month or year ``shift`` units from publication; "early" narrows a month."""
     published = ctx.published
     if unit == "week":
         monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=shift)
@@ -369,7 +376,7 @@ def resolve_relative_period(match: re.Match[str], ctx: Context) -> TemporalExpre
         return _expression(ctx, week_value(monday), Precision.WEEK, monday, last)
     if unit == "month":
         year, month = add_months(published.year, published.month, shift)
-        part = (match["vague"] or "").lower()
+        part = (vague or "").lower()
         return _month_expression(ctx, year, month, part if part in MONTH_PARTS else None)
     year = published.year + shift
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)

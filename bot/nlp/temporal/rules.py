@@ -208,6 +208,15 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "period-after-next",
+        p.PERIOD_AFTER_NEXT_RE,
+        r.resolve_period_after_next,
+        (
+            Example("The envoys return the week after next.", MON, "2025-W46"),
+            Example("A decision is expected the month after next.", MON, "2025-12"),
+        ),
+    ),
+    Rule(
         "weekend",
         p.WEEKEND_RE,
         r.resolve_weekend,
