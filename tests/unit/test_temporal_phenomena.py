@@ -112,6 +112,8 @@ ROWS = [
     ("The council votes next Monday.", SUN, "next Monday", "2025-11-03", DAY),
     ("The ministers will sign next Friday.", THU, "next Friday", "2025-11-07", DAY),
     ("The board meets on Wednesday next week.", THU, "Wednesday next week", "2025-11-05", DAY),
+    ("Next week the envoys will meet on Tuesday.", MON, "Tuesday", "2025-11-04", DAY),
+    ("Last week the envoys met on Tuesday.", THU, "Tuesday", "2025-10-21", DAY),
     # Days counted from the day just named, not from publication.
     (
         "The summit opens on Nov. 20. The day before, the minister is in Ankara.",

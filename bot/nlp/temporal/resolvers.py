@@ -289,9 +289,28 @@ def _year_by_relation(month: int, published: dt.date, relation: str) -> int:
 
 def resolve_weekday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     relation = (match["rel"] or "").lower()
-    week = (match["week"] or "").lower()
+    week = (match["week"] or "").lower() or (_week_beside(ctx) if not relation else "")
     day, tense = _weekday_by_relation_or_tense(WEEKDAYS[match["weekday"]], relation, ctx, week)
     return _day_expression(ctx, day, tense=tense)
+
+
+_WEEK_RELATIONS = {"next": "next", "coming": "next", "this": "this", "last": "last"}
+
+
+def _week_beside(ctx: Context) -> str:
+    """ "next", "this" or "last" when the verb the weekday hangs on also has that week:
+    "Next week the ministers meet on Wednesday"; "" otherwise."""
+    span = ctx.tokens()
+    if span is None or not span.doc.has_annotation("DEP"):
+        return ""
+    head = span.root.head
+    verb = head.head if head.pos_ == "ADP" else head
+    for child in verb.children:
+        if child.dep_ == "npadvmod" and child.lower_ == "week":
+            for modifier in child.children:
+                if modifier.dep_ in ("amod", "det") and modifier.lower_ in _WEEK_RELATIONS:
+                    return _WEEK_RELATIONS[modifier.lower_]
+    return ""
 
 
 def _weekday_by_relation_or_tense(

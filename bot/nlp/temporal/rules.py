@@ -173,6 +173,8 @@ RULES: tuple[Rule, ...] = (
             Example("The panel met this Monday.", TUE, "2025-10-27"),
             Example("The vote is on Tuesday next week.", MON, "2025-11-04"),
             Example("Delegates gather on Thursday of this week.", MON, "2025-10-30"),
+            Example("Next week the ministers meet on Wednesday.", MON, "2025-11-05"),
+            Example("He will arrive on Wednesday ahead of next week's summit.", MON, "2025-10-29"),
             Example("They will talk on the sidelines of Wednesday's summit.", MON, "2025-10-29"),
             Example("Thursday's talks were cut short.", MON, "2025-10-23"),
             Example("A separate summit has been confirmed for Saturday.", TUE, "2025-11-01"),
