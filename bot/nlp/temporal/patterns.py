@@ -103,6 +103,11 @@ WEEKDAY_WITH_DAY_RE = re.compile(
     rf"\b(?:(?P<rel>{_I.format('this|next|last')})\s+)?(?P<weekday>{_WEEKDAY})\s*"
     r"\((?P<day>3[01]|[12]\d|0?[1-9])(?:/(?P<month>1[0-2]|0?[1-9])(?:/(?P<year>\d{4}))?)?\)"
 )
+# "from Saturday to June 18": a span that ends on a date and starts on a weekday before it.
+WEEKDAY_TO_DATE_RE = re.compile(
+    rf"\b(?P<weekday>{_WEEKDAY})\s*(?:-|–|\b{_I.format('to|until|till|through')}\b)\s*"
+    rf"(?P<month>{_MONTH_ANY})\s+(?P<day>{_DAY}){_YEAR_TAIL}"
+)
 # "on Monday and Tuesday", "from Sunday to Tuesday": one span of consecutive days.
 WEEKDAY_RANGE_RE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}){_RANGE_JOIN}(?P<weekday2>{_WEEKDAY})\b")
 RELATIVE_DAY_RE = re.compile(

@@ -360,6 +360,19 @@ def resolve_weekday_with_day(match: re.Match[str], ctx: Context) -> TemporalExpr
     return _day_expression(ctx, chosen) if chosen else None
 
 
+def resolve_weekday_to_date(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "from Saturday to June 18": the date, then the latest such weekday in the week before."""
+    month, day = _month_number(match["month"]), _day_number(match["day"])
+    if match["year"]:
+        last = safe_date(int(match["year"]), month, day)
+    else:
+        last = year_for_day(month, day, ctx.published, ctx.tense)
+    if last is None:
+        return None
+    back = (last.weekday() - WEEKDAYS[match["weekday"]]) % 7 or 7
+    return _day_expression(ctx, last - dt.timedelta(days=back), last)
+
+
 def resolve_weekday_range(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     first_weekday, last_weekday = WEEKDAYS[match["weekday"]], WEEKDAYS[match["weekday2"]]
     length = (last_weekday - first_weekday) % 7

@@ -155,6 +155,19 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "weekday-to-date",
+        p.WEEKDAY_TO_DATE_RE,
+        r.resolve_weekday_to_date,
+        (
+            Example(
+                "He stays in the country from Saturday to June 18.",
+                dt.date(2024, 6, 12),
+                "2024-06-15",
+            ),
+            Example("The fair runs Monday through Nov. 7.", MON, "2025-11-03"),
+        ),
+    ),
+    Rule(
         "weekday-range",
         p.WEEKDAY_RANGE_RE,
         r.resolve_weekday_range,
