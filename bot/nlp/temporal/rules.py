@@ -13,9 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.nlp.temporal import anaphora, holidays
 from bot.nlp.temporal import patterns as p
 from bot.nlp.temporal import resolvers as r
-from bot.nlp.temporal.resolvers import Resolver
+from bot.nlp.temporal.expressions import Resolver
 
 # Publication dates of the examples.
 MON = dt.date(2025, 10, 27)  # Monday 27 October 2025
@@ -249,7 +250,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "holiday",
         p.HOLIDAY_RE,
-        r.resolve_holiday,
+        holidays.resolve_holiday,
         (
             Example("The two are to meet on Christmas Eve.", MON, "2025-12-24"),
             Example("On St Patrick's Day the premier will call at the palace.", MON, "2026-03-17"),
@@ -271,7 +272,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "anaphoric-day",
         p.ANAPHOR_RE,
-        r.resolve_anaphor,
+        anaphora.resolve_anaphor,
         (
             Example(
                 "The summit opens on Nov. 20. The day before, he is in Ankara.", MON, "2025-11-19"
