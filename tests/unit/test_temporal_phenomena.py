@@ -229,6 +229,22 @@ def test_look_alikes_are_no_named_or_counted_days(nlp: Language, sentence: str) 
     assert nlp(doc)._.temporal_expressions == []
 
 
+def test_a_step_back_is_a_side_trip_and_a_step_forward_a_new_start(nlp: Language) -> None:
+    text = (
+        "The minister will be in Athens on Monday. The day before, he is in Ankara. "
+        "The following day he goes on to Valletta. The next day he flies home."
+    )
+    doc = nlp.make_doc(text)
+    doc._.published = dt.date(2025, 10, 29)  # a Wednesday
+    found = [(e.text, e.value) for e in nlp(doc)._.temporal_expressions]
+    assert found == [
+        ("Monday", "2025-11-03"),
+        ("The day before", "2025-11-02"),
+        ("The following day", "2025-11-04"),
+        ("The next day", "2025-11-05"),
+    ]
+
+
 def test_day_before_counts_from_the_previous_sentence_only(nlp: Language) -> None:
     text = (
         "The summit opens on Nov. 20.\n\nThe agenda is long. Aides are busy.\n\n"

@@ -71,29 +71,37 @@ def counted_from_named_days(
 ) -> list[tuple[R, TemporalExpression]]:
     """Resolve "the day before", "two days later" from the day the text named last.
 
-    That day must be in the same paragraph or in the sentence before; otherwise the
-    expression is dropped (a wrong date is worse than none). One walk in text order.
+    That day must be in the same paragraph or in the sentence before (counting the chain of
+    days named since); otherwise the expression is dropped (a wrong date is worse than none).
+    A step back is a side trip: in "Athens on Monday. The day before, Ankara. The following
+    day, Valletta." the following day is Monday's, so a backward day never becomes the day
+    counted from. One walk in text order.
     """
     if not any(isinstance(expr, AnaphoricExpression) for _, expr in kept):
         return kept
     line_breaks = [m.start() for m in re.finditer("\n", text)]
-    anchor: TemporalExpression | None = None
+    anchor: TemporalExpression | None = None  # the day counted from
+    link: TemporalExpression | None = None  # the day named last, for how far back to look
     resolved: list[tuple[R, TemporalExpression]] = []
     for index, (rule, expr) in enumerate(kept):
+        backward = False
         if isinstance(expr, AnaphoricExpression):
             counted = None
             if expr.of_next:
                 following = kept[index + 1][1] if index + 1 < len(kept) else None
                 if _is_object_of(following, expr, text):
                     counted = expr.counted_from(following)
-            elif anchor is not None and _within_reach(doc, line_breaks, anchor, expr):
+            elif anchor and link and _within_reach(doc, line_breaks, link, expr):
                 counted = expr.counted_from(anchor)
             if counted is None:
                 continue
+            backward = expr.offset_days < 0 and not expr.of_next
             expr = counted
         resolved.append((rule, expr))
         if expr.precision is Precision.DAY and expr.date is not None:
-            anchor = expr
+            link = expr
+            if not backward:
+                anchor = expr
     return resolved
 
 
