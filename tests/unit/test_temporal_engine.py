@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.domain import Precision, TemporalExpression
+from bot.nlp.temporal.anaphora import AnaphoricExpression
 from bot.nlp.temporal.engine import _without_overlaps
-from bot.nlp.temporal.resolvers import AnaphoricExpression
 from bot.nlp.temporal.rules import RULES
 
 WEEKDAY = next(rule for rule in RULES if rule.id == "weekday")

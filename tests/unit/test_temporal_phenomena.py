@@ -112,6 +112,8 @@ ROWS = [
     ("The council votes next Monday.", SUN, "next Monday", "2025-11-03", DAY),
     ("The ministers will sign next Friday.", THU, "next Friday", "2025-11-07", DAY),
     ("The board meets on Wednesday next week.", THU, "Wednesday next week", "2025-11-05", DAY),
+    ("Next week the envoys will meet on Tuesday.", MON, "Tuesday", "2025-11-04", DAY),
+    ("Last week the envoys met on Tuesday.", THU, "Tuesday", "2025-10-21", DAY),
     # Days counted from the day just named, not from publication.
     (
         "The summit opens on Nov. 20. The day before, the minister is in Ankara.",
@@ -213,6 +215,8 @@ def test_phenomenon(
     [
         "The minister had an epiphany about the budget.",
         "The ship anchored off Easter Island.",
+        "Both governments will defend the Good Friday Agreement.",
+        "Historians will revisit the Easter Rising.",
         "The children painted easter eggs.",
         "Officials met again the day after the election.",
         "The president will speak on Ukraine's Independence Day.",
@@ -223,6 +227,22 @@ def test_look_alikes_are_no_named_or_counted_days(nlp: Language, sentence: str) 
     doc = nlp.make_doc(sentence)
     doc._.published = MON
     assert nlp(doc)._.temporal_expressions == []
+
+
+def test_a_step_back_is_a_side_trip_and_a_step_forward_a_new_start(nlp: Language) -> None:
+    text = (
+        "The minister will be in Athens on Monday. The day before, he is in Ankara. "
+        "The following day he goes on to Valletta. The next day he flies home."
+    )
+    doc = nlp.make_doc(text)
+    doc._.published = dt.date(2025, 10, 29)  # a Wednesday
+    found = [(e.text, e.value) for e in nlp(doc)._.temporal_expressions]
+    assert found == [
+        ("Monday", "2025-11-03"),
+        ("The day before", "2025-11-02"),
+        ("The following day", "2025-11-04"),
+        ("The next day", "2025-11-05"),
+    ]
 
 
 def test_day_before_counts_from_the_previous_sentence_only(nlp: Language) -> None:

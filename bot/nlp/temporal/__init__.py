@@ -3,7 +3,10 @@
 - :mod:`.lexicon`: the calendar words (months, weekdays, holidays, numbers) as data;
 - :mod:`.patterns`: the regular expressions built from it;
 - :mod:`.rules`: the rules, each with an id and example phrases that the tests run;
-- :mod:`.resolvers`: from a match to a calendar value;
+- :mod:`.expressions`: the context a resolver gets and the expressions it makes;
+- :mod:`.resolvers`: from a match to a calendar value (dates, weekdays, months, periods);
+- :mod:`.holidays`: named days (Christmas Eve, Thanksgiving, Easter Monday …);
+- :mod:`.anaphora`: days counted from the day just named ("the day before");
 - :mod:`.calendar_math`: weeks, months, holidays, and picking an occurrence by tense;
 - :mod:`.tense`: the tense of the verb that governs a date, from the dependency parse;
 - :mod:`.engine`: all rules over a Doc, overlaps settled, in text order;

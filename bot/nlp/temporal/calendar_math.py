@@ -53,7 +53,8 @@ def by_tense_then_nearness(
 ) -> dt.date | None:
     """The occurrence the tense points to; the nearest one when there is no tense.
 
-    A future tense is trusted beyond a few days of reporting lag ("would repatriate the boy by
+    The news present announces ("the summit opens on May 5") and counts as future. A future
+    tense is trusted beyond a few days of reporting lag ("would repatriate the boy by
     Jan. 14" in a report of Jan. 15): "will meet on March 1" in August is next March. A past verb is
     not always about a past date ("extended the offer to Nov. 16", "set the vote for Jan. 5"),
     so the nearest occurrence stays unless it lies more than ``past_tolerance_days`` ahead.
@@ -61,7 +62,8 @@ def by_tense_then_nearness(
     nearest = choose(candidates, reference, None)
     if nearest is None:
         return None
-    if tense == Tense.FUTURE and (reference - nearest).days > FUTURE_TOLERANCE_DAYS:
+    coming = tense in (Tense.FUTURE, Tense.PRESENT)  # "the summit opens on May 5"
+    if coming and (reference - nearest).days > FUTURE_TOLERANCE_DAYS:
         return choose(candidates, reference, Tense.FUTURE) or nearest
     if tense == Tense.PAST and (nearest - reference).days > past_tolerance_days:
         return choose(candidates, reference, Tense.PAST) or nearest

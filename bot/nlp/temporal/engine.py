@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from bot.domain import Precision, TemporalExpression
-from bot.nlp.temporal.resolvers import AnaphoricExpression, Context
+from bot.domain import TemporalExpression
+from bot.nlp.temporal.anaphora import counted_from_named_days
+from bot.nlp.temporal.expressions import Context, NotADate
 from bot.nlp.temporal.rules import RULES, Rule
 
 
@@ -52,53 +52,12 @@ def _without_overlaps(
     return sorted(kept, key=lambda k: k[1].start)
 
 
-def _counted_from_named_days(
-    doc: Doc, text: str, kept: list[tuple[Rule, TemporalExpression]]
-) -> list[tuple[Rule, TemporalExpression]]:
-    """Resolve "the day before", "two days later" from the day the text named last.
-
-    That day must be in the same paragraph or in the sentence before; otherwise the
-    expression is dropped (a wrong date is worse than none). One walk in text order.
-    """
-    if not any(isinstance(expr, AnaphoricExpression) for _, expr in kept):
-        return kept
-    line_breaks = [m.start() for m in re.finditer("\n", text)]
-    anchor: TemporalExpression | None = None
-    resolved: list[tuple[Rule, TemporalExpression]] = []
-    for rule, expr in kept:
-        if isinstance(expr, AnaphoricExpression):
-            counted = None
-            if anchor is not None and _within_reach(doc, line_breaks, anchor, expr):
-                counted = expr.counted_from(anchor)
-            if counted is None:
-                continue
-            expr = counted
-        resolved.append((rule, expr))
-        if expr.precision is Precision.DAY and expr.date is not None:
-            anchor = expr
-    return resolved
-
-
-def _within_reach(
-    doc: Doc, line_breaks: list[int], anchor: TemporalExpression, expr: TemporalExpression
-) -> bool:
-    """Whether ``anchor`` is in the paragraph of ``expr`` or in the sentence before it."""
-    if bisect.bisect(line_breaks, anchor.start) == bisect.bisect(line_breaks, expr.start):
-        return True
-    if not doc.has_annotation("SENT_START"):
-        return False
-    span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
-    if span is None or span.sent.start == 0:
-        return False
-    previous = doc[span.sent.start - 1].sent
-    return anchor.start >= previous.start_char
-
-
 def resolve_with_rules(doc: Doc, published: dt.date) -> list[tuple[Rule, TemporalExpression]]:
     """The date expressions in ``doc`` with the rule that found each, in text order."""
     text = doc.text  # spaCy joins the tokens anew on every access
-    kept = _without_overlaps(list(_resolved_matches(doc, text, published)))
-    return _counted_from_named_days(doc, text, kept)
+    settled = _without_overlaps(list(_resolved_matches(doc, text, published)))
+    kept = [(rule, expr) for rule, expr in settled if not isinstance(expr, NotADate)]
+    return counted_from_named_days(doc, text, kept)
 
 
 def resolve_temporal_expressions(doc: Doc, published: dt.date) -> list[TemporalExpression]:

@@ -199,6 +199,12 @@ US_HOLIDAYS = frozenset(
 )  # fmt: skip
 # The words before such a day that keep it American.
 US_QUALIFIERS = frozenset({"us", "u.s.", "american", "america", "states", "usa", "u.s.a."})
+# Words after a holiday's name that make it the name of something else: "the Good Friday
+# Agreement", "the Easter Rising", "Christmas Island".
+HOLIDAY_NAMESAKES = [
+    "Agreement", "Agreements", "Accord", "Accords", "Rising", "Uprising", "Island", "Islands",
+    "Offensive", "Declaration", "Treaty",
+]  # fmt: skip
 # Moveable feasts: days from (Western) Easter Sunday.
 EASTER_HOLIDAYS: dict[str, int] = {
     "ash wednesday": -46,

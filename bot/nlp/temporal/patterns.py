@@ -9,6 +9,7 @@ from bot.nlp.temporal.lexicon import (
     ANAPHORIC_DIRECTIONS,
     EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
+    HOLIDAY_NAMESAKES,
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
     MONTH_PARTS,
@@ -102,6 +103,11 @@ WEEKDAY_WITH_DAY_RE = re.compile(
     rf"\b(?:(?P<rel>{_I.format('this|next|last')})\s+)?(?P<weekday>{_WEEKDAY})\s*"
     r"\((?P<day>3[01]|[12]\d|0?[1-9])(?:/(?P<month>1[0-2]|0?[1-9])(?:/(?P<year>\d{4}))?)?\)"
 )
+# "from Saturday to June 18": a span that ends on a date and starts on a weekday before it.
+WEEKDAY_TO_DATE_RE = re.compile(
+    rf"\b(?P<weekday>{_WEEKDAY})\s*(?:-|–|\b{_I.format('to|until|till|through')}\b)\s*"
+    rf"(?P<month>{_MONTH_ANY})\s+(?P<day>{_DAY}){_YEAR_TAIL}"
+)
 # "on Monday and Tuesday", "from Sunday to Tuesday": one span of consecutive days.
 WEEKDAY_RANGE_RE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}){_RANGE_JOIN}(?P<weekday2>{_WEEKDAY})\b")
 RELATIVE_DAY_RE = re.compile(
@@ -114,6 +120,11 @@ RELATIVE_PERIOD_RE = re.compile(
     rf"(?:{_I.format('the')}\s+)?"
     rf"(?P<rel>{_I.format(_alternation(list(PERIOD_SHIFTS)))})\s+"
     rf"(?P<unit>{_I.format('week|month|year')})\b"
+)
+# "the week after next", "early in the month after next": two units on.
+PERIOD_AFTER_NEXT_RE = re.compile(
+    rf"\b(?:(?P<vague>{_I.format(_alternation(PERIOD_PARTS))})\s+)?{_I.format('the')}\s+"
+    rf"(?P<unit>{_I.format('week|month|year')})\s+{_I.format('after')}\s+{_I.format('next')}\b"
 )
 WEEKEND_RE = re.compile(
     rf"\b(?P<rel>{_I.format('this|next|last|past|the|coming')})\s+{_I.format('weekend')}\b"
@@ -162,5 +173,6 @@ _HOLIDAY_NAMES = sorted(
 HOLIDAY_RE = re.compile(
     rf"\b(?:(?P<rel>{_I.format('last|next|this')})\s+)?"
     rf"(?P<name>(?=[A-Z])(?i:{'|'.join(_holiday_name(n) for n in _HOLIDAY_NAMES)}))\b"
-    r"(?!\s+Island)(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"
+    rf"(?:(?P<namesake>\s+{_I.format(_alternation(HOLIDAY_NAMESAKES))}\b)"
+    r"|,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"
 )

@@ -1,36 +1,27 @@
-"""Resolvers: from a rule's match and its context to a calendar value.
+"""Resolvers of the calendar rules: from a match and its context to a calendar value.
 
-Each takes the match and a :class:`Context` (the publication date, the tense on demand) and
-returns a :class:`~bot.domain.TemporalExpression`, or None when the match is no date after all.
+Each takes the match and a :class:`~.expressions.Context` (the publication date, the tense on
+demand) and returns a :class:`~bot.domain.TemporalExpression`, or None when the match is no
+date after all. Named days are in :mod:`.holidays`, counted days in :mod:`.anaphora`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from spacy.tokens import Doc, Span
 
 from bot.domain import Precision, TemporalExpression, Tense
 from bot.nlp.temporal.calendar_math import (
     add_months,
     choose,
-    easter_sunday,
-    month_end,
-    nth_weekday,
     safe_date,
     week_value,
     weekday_date,
     year_for_day,
     year_for_month,
 )
+from bot.nlp.temporal.expressions import Context, day_expression, expression, month_expression
 from bot.nlp.temporal.lexicon import (
-    ANAPHORIC_DAYS,
-    ANAPHORIC_DIRECTIONS,
-    EASTER_HOLIDAYS,
-    FIXED_HOLIDAYS,
     MAX_RANGE_DAYS,
     MAX_WEEKDAY_RANGE_DAYS,
     MONTH_ABBREVIATIONS,
@@ -41,103 +32,9 @@ from bot.nlp.temporal.lexicon import (
     ORDINAL_WORDS,
     PERIOD_SHIFTS,
     RELATIVE_DAYS,
-    US_HOLIDAYS,
-    US_QUALIFIERS,
-    WEEKDAY_HOLIDAYS,
     WEEKDAYS,
     YEAR_WORD_SHIFTS,
 )
-from bot.nlp.temporal.patterns import CLOSES_PHRASE_RE
-from bot.nlp.temporal.tense import governing_tense
-
-
-@dataclass(slots=True)
-class Context:
-    """What a resolver needs besides the match: the publication date and the tense, lazily."""
-
-    doc: Doc
-    text: str  # doc.text, which spaCy rebuilds from the tokens on every access
-    published: dt.date
-    start: int
-    end: int
-    _tense: Tense | None = None
-    _tense_known: bool = False
-
-    @property
-    def tense(self) -> Tense | None:
-        if not self._tense_known:
-            span = self.doc.char_span(self.start, self.end, alignment_mode="expand")
-            self._tense = governing_tense(span) if span is not None else None
-            self._tense_known = True
-        return self._tense
-
-    def tokens(self) -> Span | None:
-        return self.doc.char_span(self.start, self.end, alignment_mode="expand")
-
-
-@dataclass(frozen=True, slots=True)
-class AnaphoricExpression(TemporalExpression):
-    """A day counted from the day the text has just named ("the day before"): unresolved
-    until the engine, walking the text in order, finds that day."""
-
-    offset_days: int = 0
-
-    def counted_from(self, anchor: TemporalExpression) -> TemporalExpression | None:
-        """This day counted from ``anchor``: after a span from its last day, before it from
-        its first ("the summit runs May 4-5; the next day …" is May 6)."""
-        base = anchor.end_date if self.offset_days > 0 else anchor.date
-        if base is None:
-            return None
-        day = base + dt.timedelta(days=self.offset_days)
-        return TemporalExpression(
-            self.text,
-            self.start,
-            self.end,
-            day.isoformat(),
-            Precision.DAY,
-            day,
-            day,
-            rule=self.rule,
-        )
-
-
-Resolver = Callable[[re.Match[str], Context], TemporalExpression | None]
-
-
-def _expression(
-    ctx: Context,
-    value: str,
-    precision: Precision,
-    first: dt.date,
-    last: dt.date,
-    tense: Tense | None = None,
-) -> TemporalExpression:
-    return TemporalExpression(
-        text=ctx.text[ctx.start : ctx.end],
-        start=ctx.start,
-        end=ctx.end,
-        value=value,
-        precision=precision,
-        date=first,
-        end_date=last,
-        tense=tense,
-    )
-
-
-def _day_expression(
-    ctx: Context, first: dt.date, last: dt.date | None = None, tense: Tense | None = None
-) -> TemporalExpression:
-    return _expression(ctx, first.isoformat(), Precision.DAY, first, last or first, tense)
-
-
-def _month_expression(
-    ctx: Context, year: int, month: int, part: str | None = None, tense: Tense | None = None
-) -> TemporalExpression:
-    first_day, last_day = MONTH_PARTS.get(part or "", (1, None))
-    end = month_end(year, month)
-    last = end if last_day is None else end.replace(day=last_day)
-    first = dt.date(year, month, first_day)
-    return _expression(ctx, f"{year:04d}-{month:02d}", Precision.MONTH, first, last, tense)
 
 
 def _month_number(text: str) -> int:
@@ -190,9 +87,9 @@ def resolve_month_day(match: re.Match[str], ctx: Context) -> TemporalExpression 
     if first is None:
         return None
     if "day2" not in match.groupdict():
-        return _day_expression(ctx, first, tense=tense)
+        return day_expression(ctx, first, tense=tense)
     last = _range_end(match, first)
-    return _day_expression(ctx, first, last, tense) if last else None
+    return day_expression(ctx, first, last, tense) if last else None
 
 
 def resolve_day_for_days(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -202,7 +99,7 @@ def resolve_day_for_days(match: re.Match[str], ctx: Context) -> TemporalExpressi
     first, tense = _first_day(match, ctx)
     if first is None or not 1 <= count <= MAX_RANGE_DAYS:
         return None
-    return _day_expression(ctx, first, first + dt.timedelta(days=count - 1), tense)
+    return day_expression(ctx, first, first + dt.timedelta(days=count - 1), tense)
 
 
 def resolve_day_month_span(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -223,7 +120,7 @@ def resolve_day_month_span(match: re.Match[str], ctx: Context) -> TemporalExpres
         last = safe_date(year2, month2, day2) if first else None
     if first is None or last is None or not first < last <= first + dt.timedelta(MAX_RANGE_DAYS):
         return None
-    return _day_expression(ctx, first, last, tense)
+    return day_expression(ctx, first, last, tense)
 
 
 def _range_end(match: re.Match[str], first: dt.date) -> dt.date | None:
@@ -245,7 +142,7 @@ def resolve_week_of(match: re.Match[str], ctx: Context) -> TemporalExpression | 
     if first is None:
         return None
     last = first + dt.timedelta(days=6)
-    return _expression(ctx, week_value(first), Precision.WEEK, first, last)
+    return expression(ctx, week_value(first), Precision.WEEK, first, last)
 
 
 def resolve_month(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -258,15 +155,15 @@ def resolve_month(match: re.Match[str], ctx: Context) -> TemporalExpression | No
     part = (match["part"] or "").lower() or None
     published = ctx.published
     if match["year"]:
-        return _month_expression(ctx, int(match["year"]), month, part)
+        return month_expression(ctx, int(match["year"]), month, part)
     if match["yearword"]:
         year = published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
-        return _month_expression(ctx, year, month, part)
+        return month_expression(ctx, year, month, part)
     relation = (match["rel"] or match["rel2"] or "").lower()
     if relation in MONTH_RELATIONS:
-        return _month_expression(ctx, _year_by_relation(month, published, relation), month, part)
+        return month_expression(ctx, _year_by_relation(month, published, relation), month, part)
     tense = Tense.FUTURE if relation == "coming" else ctx.tense
-    return _month_expression(ctx, year_for_month(month, published, tense), month, part, tense)
+    return month_expression(ctx, year_for_month(month, published, tense), month, part, tense)
 
 
 def _year_by_relation(month: int, published: dt.date, relation: str) -> int:
@@ -280,9 +177,28 @@ def _year_by_relation(month: int, published: dt.date, relation: str) -> int:
 
 def resolve_weekday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     relation = (match["rel"] or "").lower()
-    week = (match["week"] or "").lower()
+    week = (match["week"] or "").lower() or (_week_beside(ctx) if not relation else "")
     day, tense = _weekday_by_relation_or_tense(WEEKDAYS[match["weekday"]], relation, ctx, week)
-    return _day_expression(ctx, day, tense=tense)
+    return day_expression(ctx, day, tense=tense)
+
+
+_WEEK_RELATIONS = {"next": "next", "coming": "next", "this": "this", "last": "last"}
+
+
+def _week_beside(ctx: Context) -> str:
+    """ "next", "this" or "last" when the verb the weekday hangs on also has that week:
+    "Next week the ministers meet on Wednesday"; "" otherwise."""
+    span = ctx.tokens()
+    if span is None or not span.doc.has_annotation("DEP"):
+        return ""
+    head = span.root.head
+    verb = head.head if head.pos_ == "ADP" else head
+    for child in verb.children:
+        if child.dep_ == "npadvmod" and child.lower_ == "week":
+            for modifier in child.children:
+                if modifier.dep_ in ("amod", "det") and modifier.lower_ in _WEEK_RELATIONS:
+                    return _WEEK_RELATIONS[modifier.lower_]
+    return ""
 
 
 def _weekday_by_relation_or_tense(
@@ -329,7 +245,20 @@ def resolve_weekday_with_day(match: re.Match[str], ctx: Context) -> TemporalExpr
         candidates = [safe_date(year, month, day) for year, month in months]
     fitting = [c for c in candidates if c is not None and c.weekday() == weekday]
     chosen = choose(fitting, published, None)
-    return _day_expression(ctx, chosen) if chosen else None
+    return day_expression(ctx, chosen) if chosen else None
+
+
+def resolve_weekday_to_date(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    """ "from Saturday to June 18": the date, then the latest such weekday in the week before."""
+    month, day = _month_number(match["month"]), _day_number(match["day"])
+    if match["year"]:
+        last = safe_date(int(match["year"]), month, day)
+    else:
+        last = year_for_day(month, day, ctx.published, ctx.tense)
+    if last is None:
+        return None
+    back = (last.weekday() - WEEKDAYS[match["weekday"]]) % 7 or 7
+    return day_expression(ctx, last - dt.timedelta(days=back), last)
 
 
 def resolve_weekday_range(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -338,33 +267,40 @@ def resolve_weekday_range(match: re.Match[str], ctx: Context) -> TemporalExpress
     if not 1 <= length <= MAX_WEEKDAY_RANGE_DAYS:
         return None  # "Friday and Thursday" lists two days; it is not a span
     first, tense = _weekday_by_relation_or_tense(first_weekday, "", ctx)
-    return _day_expression(ctx, first, first + dt.timedelta(days=length), tense)
+    return day_expression(ctx, first, first + dt.timedelta(days=length), tense)
 
 
 def resolve_relative_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     phrase = " ".join(match["word"].lower().split())
     day = ctx.published + dt.timedelta(days=RELATIVE_DAYS[phrase])
-    return _day_expression(ctx, day)
+    return day_expression(ctx, day)
 
 
 def resolve_relative_period(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     relation = match["rel"].lower()
     if relation == "the" and not match["vague"]:
         return None  # "the week" alone names no particular week
-    shift = PERIOD_SHIFTS[relation]
-    unit = match["unit"].lower()
+    return _period(ctx, match["unit"].lower(), PERIOD_SHIFTS[relation], match["vague"])
+
+
+def resolve_period_after_next(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
+    return _period(ctx, match["unit"].lower(), 2, match["vague"])
+
+
+def _period(ctx: Context, unit: str, shift: int, vague: str | None) -> TemporalExpression:
+    """The week, month or year ``shift`` units from publication; "early" narrows a month."""
     published = ctx.published
     if unit == "week":
         monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=shift)
         last = monday + dt.timedelta(days=6)
-        return _expression(ctx, week_value(monday), Precision.WEEK, monday, last)
+        return expression(ctx, week_value(monday), Precision.WEEK, monday, last)
     if unit == "month":
         year, month = add_months(published.year, published.month, shift)
-        part = (match["vague"] or "").lower()
-        return _month_expression(ctx, year, month, part if part in MONTH_PARTS else None)
+        part = (vague or "").lower()
+        return month_expression(ctx, year, month, part if part in MONTH_PARTS else None)
     year = published.year + shift
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return _expression(ctx, str(year), Precision.UNKNOWN, first, last)
+    return expression(ctx, str(year), Precision.UNKNOWN, first, last)
 
 
 def resolve_weekend(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -379,7 +315,7 @@ def resolve_weekend(match: re.Match[str], ctx: Context) -> TemporalExpression | 
     elif relation == "the" and saturday > published and _weekend_was_past(ctx, saturday):
         saturday -= dt.timedelta(weeks=1)  # "talks over the weekend" in a Monday report
     sunday = saturday + dt.timedelta(days=1)
-    return _expression(ctx, week_value(saturday), Precision.WEEK, saturday, sunday)
+    return expression(ctx, week_value(saturday), Precision.WEEK, saturday, sunday)
 
 
 def _weekend_was_past(ctx: Context, coming_saturday: dt.date) -> bool:
@@ -396,24 +332,24 @@ def resolve_ago(match: re.Match[str], ctx: Context) -> TemporalExpression | None
     unit = (match["unit"] or match["year_unit"]).lower()
     published = ctx.published
     if unit == "day":
-        return _day_expression(ctx, published - dt.timedelta(days=count))
+        return day_expression(ctx, published - dt.timedelta(days=count))
     if unit == "week":
         day = published - dt.timedelta(weeks=count)
         monday = day - dt.timedelta(days=day.weekday())
         week_end = monday + dt.timedelta(days=6)
-        return _expression(ctx, week_value(day), Precision.WEEK, monday, week_end)
+        return expression(ctx, week_value(day), Precision.WEEK, monday, week_end)
     if unit == "month":
         year, month = add_months(published.year, published.month, -count)
-        return _month_expression(ctx, year, month)
+        return month_expression(ctx, year, month)
     # "a year ago": the same day a year back is the usual reading in news (Feb 29 → Feb 28).
     year = published.year - count
     day = safe_date(year, published.month, published.day) or dt.date(year, published.month, 28)
-    return _day_expression(ctx, day)
+    return day_expression(ctx, day)
 
 
 def resolve_iso(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     day = safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
-    return _day_expression(ctx, day) if day else None
+    return day_expression(ctx, day) if day else None
 
 
 def resolve_slash(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -424,7 +360,7 @@ def resolve_slash(match: re.Match[str], ctx: Context) -> TemporalExpression | No
     if not readings:
         return None
     found = min(readings, key=lambda d: abs((d - ctx.published).days))
-    return _day_expression(ctx, found)
+    return day_expression(ctx, found)
 
 
 def resolve_dotted(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -432,7 +368,7 @@ def resolve_dotted(match: re.Match[str], ctx: Context) -> TemporalExpression | N
     first, second, year = int(match["day"]), int(match["month"]), int(match["year"])
     day, month = (second, first) if second > 12 else (first, second)
     found = safe_date(year, month, day)
-    return _day_expression(ctx, found) if found else None
+    return day_expression(ctx, found) if found else None
 
 
 def resolve_year(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -441,7 +377,7 @@ def resolve_year(match: re.Match[str], ctx: Context) -> TemporalExpression | Non
         return None  # a count, not a year: "by 2000 votes"
     year = int(match["year"])
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return _expression(ctx, str(year), Precision.UNKNOWN, first, last)
+    return expression(ctx, str(year), Precision.UNKNOWN, first, last)
 
 
 def resolve_ordinal_day(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
@@ -454,83 +390,4 @@ def resolve_ordinal_day(match: re.Match[str], ctx: Context) -> TemporalExpressio
             candidates.append(found)
     tense = ctx.tense
     chosen = choose(candidates, published, tense) or choose(candidates, published, None)
-    return _day_expression(ctx, chosen, tense=tense) if chosen else None
-
-
-def holiday_key(name: str) -> str:
-    """ "St. Patrick’s Day" → "st patricks day": the form the holiday tables are looked up in."""
-    lowered = re.sub(r"['’.]", "", name.lower())
-    return " ".join("st" if word == "saint" else word for word in lowered.split())
-
-
-_FIXED = {holiday_key(name): day for name, day in FIXED_HOLIDAYS.items()}
-_NTH_WEEKDAY = {holiday_key(name): rule for name, rule in WEEKDAY_HOLIDAYS.items()}
-_FROM_EASTER = {holiday_key(name): shift for name, shift in EASTER_HOLIDAYS.items()}
-
-
-_US_ONLY = frozenset(holiday_key(name) for name in US_HOLIDAYS)
-
-
-def _of_another_country(ctx: Context) -> bool:
-    """ "Ukraine's Independence Day", "Canadian Thanksgiving": a country or nationality other
-    than the United States right before the name."""
-    span = ctx.tokens()
-    if span is None or span.start == 0:
-        return False
-    doc = span.doc
-    before = doc[span.start - 1]
-    if before.tag_ == "POS" and before.i > 0:
-        before = doc[before.i - 1]  # "Ukraine 's"
-    elif before.ent_type_ not in ("NORP", "GPE"):
-        return False
-    return before.lower_ not in US_QUALIFIERS and before.ent_type_ in ("NORP", "GPE", "ORG")
-
-
-def holiday_date(name: str, year: int) -> dt.date:
-    """The date of a named day in ``year``; ``name`` as :func:`holiday_key` gives it."""
-    if name in _FIXED:
-        month, day = _FIXED[name]
-        return dt.date(year, month, day)
-    if name in _FROM_EASTER:
-        return easter_sunday(year) + dt.timedelta(days=_FROM_EASTER[name])
-    month, weekday, n = _NTH_WEEKDAY[name]
-    return nth_weekday(year, month, weekday, n)
-
-
-def resolve_holiday(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
-    """A named day: its next occurrence on or after publication, unless the tense is past."""
-    name = holiday_key(match["name"])
-    if name in _US_ONLY and not match["rel"] and _of_another_country(ctx):
-        return None
-    published = ctx.published
-    if match["year"]:
-        return _day_expression(ctx, holiday_date(name, int(match["year"])))
-    candidates = [holiday_date(name, y) for y in range(published.year - 1, published.year + 2)]
-    relation = (match["rel"] or "").lower()
-    if relation == "last":
-        tense: Tense | None = Tense.PAST
-        candidates = [c for c in candidates if c < published]
-    elif relation == "next":
-        tense = Tense.FUTURE
-        candidates = [c for c in candidates if c > published]
-    else:
-        tense = ctx.tense
-    direction = Tense.PAST if tense == Tense.PAST else Tense.FUTURE
-    chosen = choose(candidates, published, direction)
-    return _day_expression(ctx, chosen, tense=tense) if chosen else None
-
-
-def resolve_anaphor(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
-    """ "the following day", "two days later": an offset from the day the text just named."""
-    text = ctx.text[ctx.start : ctx.end]
-    if text.lower().endswith(("before", "after")) and not CLOSES_PHRASE_RE.match(ctx.text, ctx.end):
-        return None  # "the day before the vote" counts from the vote
-    if match["phrase"]:
-        offset = ANAPHORIC_DAYS[" ".join(match["phrase"].lower().split())]
-    else:
-        raw = match["count"].lower()
-        count = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
-        offset = count * ANAPHORIC_DIRECTIONS[match["direction"].lower()]
-    return AnaphoricExpression(
-        text, ctx.start, ctx.end, None, Precision.UNKNOWN, offset_days=offset
-    )
+    return day_expression(ctx, chosen, tense=tense) if chosen else None

@@ -13,9 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.nlp.temporal import anaphora, holidays
 from bot.nlp.temporal import patterns as p
 from bot.nlp.temporal import resolvers as r
-from bot.nlp.temporal.resolvers import Resolver
+from bot.nlp.temporal.expressions import Resolver
 
 # Publication dates of the examples.
 MON = dt.date(2025, 10, 27)  # Monday 27 October 2025
@@ -155,6 +156,19 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "weekday-to-date",
+        p.WEEKDAY_TO_DATE_RE,
+        r.resolve_weekday_to_date,
+        (
+            Example(
+                "He stays in the country from Saturday to June 18.",
+                dt.date(2024, 6, 12),
+                "2024-06-15",
+            ),
+            Example("The fair runs Monday through Nov. 7.", MON, "2025-11-03"),
+        ),
+    ),
+    Rule(
         "weekday-range",
         p.WEEKDAY_RANGE_RE,
         r.resolve_weekday_range,
@@ -173,6 +187,8 @@ RULES: tuple[Rule, ...] = (
             Example("The panel met this Monday.", TUE, "2025-10-27"),
             Example("The vote is on Tuesday next week.", MON, "2025-11-04"),
             Example("Delegates gather on Thursday of this week.", MON, "2025-10-30"),
+            Example("Next week the ministers meet on Wednesday.", MON, "2025-11-05"),
+            Example("He will arrive on Wednesday ahead of next week's summit.", MON, "2025-10-29"),
             Example("They will talk on the sidelines of Wednesday's summit.", MON, "2025-10-29"),
             Example("Thursday's talks were cut short.", MON, "2025-10-23"),
             Example("A separate summit has been confirmed for Saturday.", TUE, "2025-11-01"),
@@ -208,6 +224,15 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "period-after-next",
+        p.PERIOD_AFTER_NEXT_RE,
+        r.resolve_period_after_next,
+        (
+            Example("The envoys return the week after next.", MON, "2025-W46"),
+            Example("A decision is expected the month after next.", MON, "2025-12"),
+        ),
+    ),
+    Rule(
         "weekend",
         p.WEEKEND_RE,
         r.resolve_weekend,
@@ -225,7 +250,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "holiday",
         p.HOLIDAY_RE,
-        r.resolve_holiday,
+        holidays.resolve_holiday,
         (
             Example("The two are to meet on Christmas Eve.", MON, "2025-12-24"),
             Example("On St Patrick's Day the premier will call at the palace.", MON, "2026-03-17"),
@@ -247,7 +272,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "anaphoric-day",
         p.ANAPHOR_RE,
-        r.resolve_anaphor,
+        anaphora.resolve_anaphor,
         (
             Example(
                 "The summit opens on Nov. 20. The day before, he is in Ankara.", MON, "2025-11-19"
@@ -269,6 +294,9 @@ RULES: tuple[Rule, ...] = (
             Example(
                 "He meets the king on Nov. 12 and the premier later that day.", MON, "2025-11-12"
             ),
+            Example("The envoy arrives the day before Thursday's summit.", MON, "2025-10-29"),
+            Example("They will meet two days after the Nov. 5 vote.", MON, "2025-11-07"),
+            Example("Markets reopen the day after Christmas.", MON, "2025-12-26"),
         ),
     ),
     Rule(
