@@ -75,8 +75,10 @@ class NameIndex:
                     index._add(_clean_title(ent), "")
         last: tuple[str, int] | None = None  # one count per mention, not per word of it
         for token in doc:
+            if not (token.is_title or token.ent_type_ == "PERSON"):
+                continue
             name = index.by_part.get(fold(token.text))
-            if name and (token.is_title or token.ent_type_ == "PERSON"):
+            if name:
                 if last is None or last[0] != name or token.i - last[1] > 2:
                     index.mentions[name] = index.mentions.get(name, 0) + 1
                 last = (name, token.i)
