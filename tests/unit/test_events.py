@@ -533,6 +533,19 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Fidan+Wadephul | 2025-10-28 | scheduled | -"],
     ),
     (
+        "itinerary-step-with-then",
+        "The minister's programme starts on Wednesday with a wreath-laying in Valletta. Hakan "
+        "Fidan then goes to the Auberge de Castille for talks with Robert Abela.",
+        MONDAY,
+        ["Fidan+Abela | 2025-10-29 | scheduled | -"],
+    ),
+    (
+        "call-at-a-seat-of-government",
+        "Micheal Martin will call at the White House on Thursday.",
+        MONDAY,
+        ["Martin | 2025-10-30 | scheduled | -"],
+    ),
+    (
         "courtesy-call",
         "UN envoy Mariam Haddad will pay a courtesy call on President Bola Tinubu in Abuja "
         "on Wednesday.",

@@ -20,6 +20,7 @@ from bot.nlp.events.syntax import (
 from bot.nlp.events.timing import (
     DateIndex,
     attached_date,
+    date_of_sequence,
     duration_days,
     is_upcoming,
     status_of,
@@ -83,7 +84,15 @@ def is_trigger(token: Token) -> bool:
     if token.pos_ == "VERB" and lemma in PHRASAL_MEETING_VERBS:
         # "sit down with Xi", "call on the president": the particle makes the meeting.
         wanted = PHRASAL_MEETING_VERBS[lemma]
-        return any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep"))
+        if any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep")):
+            return True
+        # "he will call at the White House": a call in person on a seat of government.
+        return lemma == "call" and any(
+            c.dep_ == "prep"
+            and c.lower_ in ("at", "to")
+            and any(o.dep_ == "pobj" and o.ent_type_ in ("FAC", "GPE") for o in c.children)
+            for c in token.children
+        )
     return False
 
 
@@ -167,6 +176,8 @@ def analyse(
     if gathering and status is Status.SCHEDULED and _announced(trigger, chain):
         firm = True  # "the G20 Summit to be held here on September 4-5"
     date = attached_date(trigger, chain, own, date_tokens, status_at)
+    if date is None and status_at is None:
+        date = date_of_sequence(chain, date_tokens, published)
     place = None if pair else place_of(trigger, chain, own, named=summit is not None)
     tense = tense_of(trigger, chain)
     if not is_upcoming(status, tense, date, published):

@@ -125,6 +125,26 @@ def attached_date(
     return candidates[0][1]
 
 
+def date_of_sequence(
+    chain: Chain, dates: DateIndex, published: dt.date
+) -> TemporalExpression | None:
+    """ "The schedule begins on Monday with a wreath-laying. He then goes to the palace for
+    the meeting": a step of an itinerary with "then" and no date of its own is on the day
+    of the step before it, in the sentence before."""
+    if not any(c.lower_ == "then" and c.dep_ == "advmod" for t in chain.tokens for c in t.children):
+        return None
+    sent = chain.tokens[0].sent
+    if sent.start == 0:
+        return None
+    before = dates.in_sentence(sent.doc[sent.start - 1])
+    days = [
+        e
+        for _, e in before
+        if e.precision is Precision.DAY and e.date is not None and e.date >= published
+    ]
+    return days[-1] if days else None
+
+
 def _given_for(token: Token) -> bool:
     """Whether a date hangs on "for": "confirmed for Saturday", "announced for May 3"."""
     head = token
