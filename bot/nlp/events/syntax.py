@@ -83,9 +83,20 @@ def _is_role_infinitive(token: Token) -> bool:
 def name_entity(trigger: Token) -> Span | None:
     """The name a capitalised meeting word ends: "the Commonwealth Heads of Government
     Meeting". The model seldom labels such names, so the capitalised run is taken."""
-    if trigger.pos_ != "PROPN":
-        return None
     doc = trigger.doc
+    if trigger.pos_ != "PROPN":
+        # "the Group of 20 summit": the parser makes "summit" the object of "of".
+        of = trigger.head
+        group = of.head
+        if (
+            trigger.dep_ == "pobj"
+            and of.lower_ == "of"
+            and group.pos_ == "PROPN"
+            and group.i < of.i
+            and all(t.pos_ in ("NUM", "PROPN", "DET") for t in doc[of.i + 1 : trigger.i])
+        ):
+            return doc[group.i : trigger.i + 1]
+        return None
     start = trigger.i
     while start > trigger.sent.start:
         previous = doc[start - 1]
