@@ -632,6 +632,20 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["- | 2026-02-14 | scheduled | Munich Security Conference"],
     ),
+    (
+        "group-of-n-summit",
+        "Lee Jae Myung will then fly to South Africa for the Group of 20 summit in "
+        "Johannesburg, scheduled for November 22 and 23.",
+        MONDAY,
+        ["Lee | 2025-11-22 | scheduled | Group of 20 summit"],
+    ),
+    (
+        "session-of-the-summit",
+        "Anthony Albanese, who is in Gyeongju for the APEC summit, will speak to reporters. He "
+        "is to address the main session of the summit on Friday.",
+        MONDAY,
+        ["Albanese | 2025-10-31 | scheduled | APEC summit"],
+    ),
     # Hedged meetings without "will meet".
     (
         "conditional-meeting",

@@ -63,6 +63,7 @@ class Mention:
     partners: list[str] = field(default_factory=list)  # those met, as against who meets
     bilateral: bool = False  # one of the bilaterals a list of partners was split into
     separate: bool = False  # "a separate summit": not one already mentioned
+    of_gathering: bool = False  # "the main session of the summit": part of the summit named
 
 
 def is_trigger(token: Token) -> bool:
@@ -198,6 +199,7 @@ def analyse(
         partners=partners,
         days=duration_days(trigger),
         separate=any(c.lower_ in ("separate", "different") for c in trigger.lefts),
+        of_gathering=_part_of_gathering(trigger),
     )
 
 
@@ -297,6 +299,28 @@ def _announced(trigger: Token, chain: Chain) -> bool:
     """A gathering with a clause of its own saying when it is held: "the summit, which
     opens on Monday", "the summit to be held on September 4-5"."""
     return any(c.lemma_.lower() in _HOLDING_VERBS for c in following_clauses(trigger, chain))
+
+
+_PARTS_OF_GATHERINGS = frozenset(
+    {"session", "plenary", "retreat", "dinner", "banquet", "lunch", "opening", "segment"}
+)
+
+
+def _part_of_gathering(trigger: Token) -> bool:
+    """ "the main session of the summit", "the leaders' retreat of the forum"."""
+    if trigger.lemma_.lower() not in _PARTS_OF_GATHERINGS:
+        return False
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and any(
+            o.dep_ == "pobj"
+            and o.lemma_.lower() in ("summit", "conference", "forum", "gathering")
+            and any(d.lower_ == "the" for d in o.lefts)
+            for o in c.children
+        )
+        for c in trigger.children
+    )
 
 
 def split_each(mention: Mention) -> list[Mention]:

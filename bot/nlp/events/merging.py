@@ -148,7 +148,8 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
                 if _dates_agree(mention.date, latest.date) and _may_sharpen(mention, latest):
                     latest.mentions.append(mention)
             continue
-        home = _best_draft(mention, drafts, protagonist)
+        gathering = _gathering_of(mention, drafts)
+        home = gathering or _best_draft(mention, drafts, protagonist)
         if home is None:
             drafts.append(_Draft([mention]))
         else:
@@ -223,6 +224,17 @@ def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None)
 def _family(mention: Mention) -> str:
     lemma = mention.trigger.lemma_.lower()
     return MEETING_FAMILIES.get(lemma, lemma)
+
+
+def _gathering_of(mention: Mention, drafts: list[_Draft]) -> _Draft | None:
+    """The summit a part of it belongs to: "he is to address the main session of the
+    summit on Friday" is the latest named summit whose dates agree."""
+    if not mention.of_gathering:
+        return None
+    for draft in reversed(drafts):
+        if draft.summit is not None and _dates_agree(mention.date, draft.date):
+            return draft
+    return None
 
 
 def _introduces(mention: Mention) -> bool:

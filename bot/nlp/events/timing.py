@@ -20,6 +20,7 @@ from bot.nlp.vocabulary import (
     ADJECTIVE_HEDGES,
     CANCEL_WORDS,
     FUTURE_CUES,
+    GATHERING_NOUNS,
     HEDGE_WORDS,
     INVITING_VERBS,
     NEGATED_HEDGES,
@@ -303,6 +304,8 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
         ):
             return "future"  # "is heading", "are meeting"
+    if _there_for(trigger):
+        return "future"  # "who is in Lima for the APEC summit": it is on or to come
     for token in chain.tokens:
         if token.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in token.children):
             return "future"  # "has not ruled out a meeting": one still to come
@@ -310,6 +313,7 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             continue
         if token.tag_ == "VBN" and token.lemma_.lower() in _PLANNING_PARTICIPLES:
             return "future"  # "has been slotted for 9.30 am", "had been set for Monday"
+
         if token.tag_ == "VBD":
             return "past"
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
@@ -322,6 +326,18 @@ def tense_of(trigger: Token, chain: Chain) -> str:
 _PLANNING_PARTICIPLES = frozenset(
     {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
 )
+
+
+def _there_for(trigger: Token) -> bool:
+    """ "X is in Lima for the summit", "leaders are in town for the talks"."""
+    if trigger.head.lower_ != "for" or trigger.lemma_.lower() not in GATHERING_NOUNS | {"talk"}:
+        return False
+    for ancestor in list(trigger.ancestors)[1:4]:
+        if ancestor.lemma_ == "be" and ancestor.tag_ in ("VBZ", "VBP"):
+            return True
+        if ancestor.pos_ == "VERB":
+            return False
+    return False
 
 
 def _role_infinitive(verb: Token) -> bool:
