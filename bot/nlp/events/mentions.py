@@ -506,11 +506,15 @@ def resolve_subject(token: Token, names: NameIndex) -> str | None:
                 and (previous.dep_ != "compound" or previous.head.dep_ in ("nsubj", "nsubjpass"))
             ):
                 return name
+        if names.protagonist:
+            # No one named as a subject nearby: "he" is who the article is about, not the
+            # last person named as met ("talks with Clinton are planned. On Friday he …").
+            return names.protagonist
         for previous in window:
             name = names.resolve(previous)
             if name:
                 return name
-        return names.protagonist
+        return None
     for part in token.subtree:
         name = names.resolve(part)
         if name:
