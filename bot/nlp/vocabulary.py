@@ -146,6 +146,10 @@ ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})
 # Plural subjects that stand for a group's members: "leaders of the Group of Seven".
 GROUP_MEMBERS = frozenset({"leader", "head", "minister", "member", "president", "delegate"})
 
+# Nouns that name a group of countries or leaders whose meetings are its own gatherings:
+# "the coalition of the willing will hold a meeting".
+GROUPS = frozenset({"coalition", "alliance", "bloc", "grouping", "quad", "troika", "contact"})
+
 # Words of a title that come right before a person's name: "Home Minister Asaduzzaman Khan".
 TITLE_WORDS = frozenset(
     {"president", "minister", "premier", "chancellor", "secretary", "king", "queen", "emir",

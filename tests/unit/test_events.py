@@ -646,6 +646,25 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["Albanese | 2025-10-31 | scheduled | APEC summit"],
     ),
+    (
+        "group-holds-its-own-meeting",
+        "The so-called coalition of the willing will hold another meeting in Paris on "
+        "January 6, Emmanuel Macron said.",
+        MONDAY,
+        ["- | 2026-01-06 | scheduled | coalition of the willing meeting"],
+    ),
+    (
+        "pronoun-is-the-protagonist-not-the-last-person-met",
+        "Brian Cowen begins his visit to the United States today. Brian Cowen will go on to "
+        "Washington, where talks with Hillary Clinton are planned. On Thursday he will call at "
+        "the White House.",
+        MONDAY,
+        [
+            "Cowen | 2025-10-27 | scheduled | -",
+            "Cowen+Clinton | - | scheduled | -",
+            "Cowen | 2025-10-30 | scheduled | -",
+        ],
+    ),
     # Hedged meetings without "will meet".
     (
         "conditional-meeting",

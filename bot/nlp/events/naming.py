@@ -15,6 +15,7 @@ from bot.nlp.names import entity_at, sentence_ents
 from bot.nlp.vocabulary import (
     GATHERING_NOUNS,
     GROUP_MEMBERS,
+    GROUPS,
     ORGANISATION_HEADS,
 )
 
@@ -72,10 +73,25 @@ _NOT_NAME_ADJECTIVES = frozenset(
 
 def group_summit(trigger: Token, chain: Chain) -> str | None:
     """ "Leaders of the Group of Seven will gather … for their summit": the group's summit."""
-    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit", "talk", "talks"):
+    lemma = trigger.lemma_.lower()
+    if lemma not in ("gather", "meet", "convene", "summit", "talk", "talks", "meeting"):
         return None
     subject = subject_of(chain)
-    if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
+    named_group = subject is not None and any(
+        c.dep_ in ("prep", "compound", "amod") for c in subject.children
+    )  # "the coalition of the willing"; a bare "the bloc" refers back to a group named before
+    if subject is not None and subject.lemma_.lower() in GROUPS and named_group and lemma != "talk":
+        # "The so-called coalition of the willing will hold another meeting": the group's.
+        words = [
+            t
+            for t in subject.subtree
+            if not (t.dep_ == "det" and t.head.i == subject.i)
+            and t.lower_ not in ("so-called", "so", "called", "-")
+            and not t.is_punct
+        ]
+        kind = "summit" if lemma == "summit" else "meeting"
+        return " ".join(t.text for t in words) + f" {kind}" if words else None
+    if lemma == "meeting" or subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
         return None
     group = [c for c in subject.lefts if c.dep_ == "compound" and is_name_word(c)]
     if group:  # "NATO leaders will meet", "European Union leaders"
