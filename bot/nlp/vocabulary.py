@@ -138,7 +138,8 @@ LEGISLATURES = frozenset(
 # Modifiers that make a meeting word name something that is not a meeting of leaders.
 NOT_MEETING_MODIFIERS = frozenset(
     {"news", "press", "phone", "telephone", "town", "hall", "town-hall", "campaign",
-     "fundraising", "prayer", "video", "virtual"}
+     "fundraising", "prayer", "video", "virtual", "business", "ceo", "investor",
+     "investors", "business-20"}
 )  # fmt: skip
 # Prepositions after which a meeting is only talked about, not attended.
 ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})

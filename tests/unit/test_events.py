@@ -608,6 +608,12 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Kishida+Biden | 2026-01-13 | scheduled | -"],
     ),
     (
+        "business-forum-is-not-a-meeting-of-leaders",
+        "Joko Widodo is scheduled to speak at the business forum in Shanghai on Saturday.",
+        MONDAY,
+        [],
+    ),
+    (
         "phone-call-is-not-a-meeting",
         "Joe Biden will speak with Xi Jinping by phone on Tuesday.",
         MONDAY,
