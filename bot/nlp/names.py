@@ -208,6 +208,18 @@ def _is_nationality(ent: Span) -> bool:
     return ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS | {"prime", "foreign"}
 
 
+def _given_name(token: Token) -> bool:
+    """A capitalised word right before a name that is no title, place or other entity."""
+    return (
+        token.pos_ == "PROPN"
+        and token.is_title
+        and not token.ent_type_
+        and token.lower_ not in TITLE_WORDS
+        and fold(token.text) not in HONORIFICS
+        and not token.is_sent_start
+    )
+
+
 def _joined_people(doc: Doc) -> list[Span]:
     """PERSON entities, with two that touch made one: the model splits "Luiz Inácio" from
     "Lula da Silva"."""
@@ -215,6 +227,11 @@ def _joined_people(doc: Doc) -> list[Span]:
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
+        start = ent.start
+        while start > 0 and _given_name(doc[start - 1]):
+            start -= 1  # "Ilham" before a listed "Aliyev" is part of the name
+        if start != ent.start:
+            ent = Span(doc, start, ent.end, label="PERSON", span_id=ent.ent_id_)
         if joined and joined[-1].end == ent.start and not joined[-1][-1].is_punct:
             previous = joined.pop()
             ent = Span(doc, previous.start, ent.end, label="PERSON", span_id=ent.ent_id_)

@@ -519,6 +519,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ],
     ),
     (
+        "among-the-leaders-who-will-meet",
+        "Turkish President Recep Tayyip Erdogan and Azerbaijani President Ilham Aliyev are "
+        "among the leaders who will hold bilateral meetings with Shehbaz Sharif in Samarkand.",
+        MONDAY,
+        ["Sharif+Erdogan | - | scheduled | -", "Sharif+Aliyev | - | scheduled | -"],
+    ),
+    (
         "pair-together-is-one-meeting",
         "Putin and Xi will hold talks together with Modi in Kazan on Tuesday.",
         MONDAY,

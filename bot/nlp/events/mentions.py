@@ -276,11 +276,24 @@ def split_partners(mention: Mention) -> list[Mention]:
     together ("jointly", "between A and B") and guests of a host stay one meeting."""
     partners = mention.partners
     leads = [p for p in mention.participants if p not in partners]
-    if len(partners) < 2 or len(leads) != 1 or not _bilateral_word(mention.trigger):
+    if not _bilateral_word(mention.trigger):
+        return [mention]
+    if len(partners) == 1 and len(leads) >= 2 and _plural_bilaterals(mention.trigger):
+        # "A and B will hold bilateral meetings with C": A–C and B–C.
+        return [
+            replace(mention, participants=[partners[0], lead], bilateral=True) for lead in leads
+        ]
+    if len(partners) < 2 or len(leads) != 1:
         return [mention]
     return [
         replace(mention, participants=[leads[0], partner], bilateral=True) for partner in partners
     ]
+
+
+def _plural_bilaterals(trigger: Token) -> bool:
+    """ "bilateral meetings", "one-on-one talks": several meetings of two."""
+    words = {c.lower_ for c in trigger.lefts}
+    return trigger.tag_ == "NNS" and bool(words & {"bilateral", "one-on-one", "separate"})
 
 
 def _bilateral_word(trigger: Token) -> bool:
@@ -532,7 +545,25 @@ def subject_names(subject: Token, names: NameIndex) -> list[str]:
         for other in subject.conjuncts:
             people.extend(p for p in subject_names(other, names) if p not in people)
         return people
+    if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+        # "Erdogan and Aliyev are among the leaders who will hold meetings with Sharif",
+        # "Sharif, who will meet Xi": the relative pronoun's antecedent.
+        antecedent = subject.head.head
+        if antecedent.head.lower_ == "among" and antecedent.dep_ == "pobj":
+            copula = antecedent.head.head
+            for child in copula.children:
+                if child.dep_ == "nsubj":
+                    return [n for n in _subtree_names(child, names, exclude_clauses=True)]
+        return _subtree_names(antecedent, names, exclude_clauses=True, stop=subject.head)
+    return _subtree_names(subject, names, exclude_clauses=True)
+
+
+def _subtree_names(
+    subject: Token, names: NameIndex, exclude_clauses: bool, stop: Token | None = None
+) -> list[str]:
     clauses = {t.i for c in subject.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    if stop is not None:
+        clauses |= {t.i for t in stop.subtree}
     found: list[str] = []
     for part in subject.subtree:
         if part.i in clauses:
