@@ -118,8 +118,12 @@ class NameIndex:
             return self.by_country.get(country)
         if token.ent_type_ == "TITLE":
             ent = entity_at(token)
-            if ent is None or not is_title_of_someone(ent):
+            if ent is None:
                 return None
+            if not is_title_of_someone(ent):
+                # "the President of the Republic": the president the article introduced.
+                office = next((t for t in ent if t.lower_ in TITLE_WORDS), None)
+                return self.by_office.get(office_key(office)) if office is not None else None
             if len(ent) == 2 and ent[0].lower_ == "the" and ent[1].lower_ in self.by_office:
                 return self.by_office[ent[1].lower_]  # "the pope" after "Pope Francis"
             return _clean_title(ent)

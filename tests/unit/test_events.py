@@ -678,7 +678,45 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
             "Cowen | 2025-10-30 | scheduled | -",
         ],
     ),
+    (
+        "two-gatherings-named-together",
+        "Finance ministers will meet in Toronto on Saturday ahead of the G-8 and G-20 "
+        "summits, which will open on June 25.",
+        MONDAY,
+        ["- | 2026-06-25 | scheduled | G-8 summit", "- | 2026-06-25 | scheduled | G-20 summit"],
+    ),
+    (
+        "ministerial-conference-on-a-country",
+        "A ministerial donors' conference on Somalia will be held in London on April 23.",
+        MONDAY,
+        ["- | 2026-04-23 | scheduled | ministerial donors' conference on Somalia"],
+    ),
+    (
+        "acronym-summit-not-its-members",
+        "Cyril Ramaphosa will attend the FOCAC summit of Chinese and African leaders in "
+        "Beijing on September 4.",
+        MONDAY,
+        ["Ramaphosa | 2026-09-04 | scheduled | FOCAC summit"],
+    ),
+    (
+        "date-of-the-summit-on-whose-sidelines",
+        "Narendra Modi will meet Emmanuel Macron on the sidelines of Wednesday's summit.",
+        MONDAY,
+        ["Modi+Macron | 2025-10-29 | scheduled | -"],
+    ),
     # Hedged meetings without "will meet".
+    (
+        "whether-might-take-part",
+        "It is not clear whether Barack Obama might take part in the talks with Hu Jintao.",
+        MONDAY,
+        ["Obama+Hu | - | possible | -"],
+    ),
+    (
+        "invitation-is-possible",
+        "Indonesia has invited Vladimir Putin to the G20 summit in Bali on November 15.",
+        MONDAY,
+        ["- | 2025-11-15 | scheduled | G20 summit"],
+    ),
     (
         "conditional-meeting",
         "A meeting between Vladimir Putin and Volodymyr Zelensky could take place if both "
@@ -781,6 +819,20 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         "Summit to be held in Johannesburg on November 22-23.",
         MONDAY,
         ["- | 2025-11-22 | scheduled | G20 Summit"],
+    ),
+    (
+        "one-person-not-split",
+        "Luiz Inácio Lula da Silva will meet Xi Jinping in Beijing on Friday.",
+        MONDAY,
+        ["Lula+Xi | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "vague-office-is-not-a-person",
+        "The President of the Republic will meet Pedro Sanchez in Madrid on Friday, the "
+        "office of the President of the Republic said.\n\nPresident Nikos Christodoulides "
+        "will travel on Thursday.",
+        MONDAY,
+        ["Christodoulides+Sanchez | 2025-10-31 | scheduled | -"],
     ),
     (
         "alias-is-one-person",

@@ -336,6 +336,24 @@ def _part_of_gathering(trigger: Token) -> bool:
     )
 
 
+_PLURAL_GATHERINGS = {"summits": "summit", "meetings": "meeting", "conferences": "conference",
+                      "forums": "forum", "sessions": "session"}  # fmt: skip
+
+
+def split_gatherings(mention: Mention) -> list[Mention]:
+    """Two gatherings named together are two events: "ahead of the G-8 and G-20 summits"
+    is the G-8 summit and the G-20 summit."""
+    summit = mention.summit
+    if not summit or mention.trigger.tag_ != "NNS":
+        return [mention]
+    head, _, plural = summit.rpartition(" ")
+    singular = _PLURAL_GATHERINGS.get(plural.lower())
+    names = [n.strip() for n in head.replace(", and ", ", ").replace(" and ", ", ").split(",")]
+    if singular is None or len(names) < 2 or not all(names):
+        return [mention]
+    return [replace(mention, summit=f"{name} {singular}") for name in names]
+
+
 def split_each(mention: Mention) -> list[Mention]:
     """One meeting per person: "A and B each called off visits" (each alone), "A and B
     meet separately with C" (A with C, B with C)."""

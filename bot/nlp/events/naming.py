@@ -52,16 +52,36 @@ def summit_name(trigger: Token) -> str | None:
         start += 1  # "a separate Korea-Japan summit" is the Korea-Japan summit
     end = trigger.i + 1
     # "the summit of the Gulf Cooperation Council", "the summit between the EU and the AU"
+    already_named = bool(named)
     for child in trigger.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "between"):
             objects = [t for t in child.subtree if is_name_word(t)]
             people = [t for t in child.subtree if t.ent_type_ in ("PERSON", "TITLE")]
-            if objects and not people:  # "the summit between Kishida and Yoon" names people
+            members = already_named and not any(t.ent_type_ == "ORG" for t in objects)
+            if objects and not people and not members:
+                # "the summit between Kishida and Yoon" names people; "the FOCAC summit of
+                # Chinese and African leaders" is named already, the rest are its members.
                 named.append(child)
                 end = name_end(child)
+    topic = _topic(trigger)
+    if not named and topic is not None and modifiers:
+        # "a ministerial donors' conference on Somalia": named by what it is about.
+        return doc[start : topic.right_edge.i + 1].text
     if not named:
         return None
     return _with_acronym(doc[start:end].text, end, doc)
+
+
+def _topic(trigger: Token) -> Token | None:
+    """The "on Somalia" of a conference or summit about something."""
+    if trigger.lemma_.lower() not in ("conference", "summit", "forum"):
+        return None
+    for child in trigger.rights:
+        if child.dep_ == "prep" and child.lower_ == "on":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and objects[0].ent_type_ not in ("DATE", "TIME"):
+                return child
+    return None
 
 
 # Words before a gathering's name that describe the mention, not the gathering.
@@ -93,6 +113,8 @@ def group_summit(trigger: Token, chain: Chain) -> str | None:
         return " ".join(t.text for t in words) + f" {kind}" if words else None
     if lemma == "meeting" or subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
         return None
+    if subject.tag_ not in ("NNS", "NNPS"):
+        return None  # "the President of the Republic will meet …" is one person
     group = [c for c in subject.lefts if c.dep_ == "compound" and is_name_word(c)]
     if group:  # "NATO leaders will meet", "European Union leaders"
         start = min(t.i for c in group for t in c.subtree)
@@ -186,6 +208,8 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
         )
         if anchor is None or (via not in _PLACE_PREPOSITIONS and not names_meeting):
             continue  # "the Busan summit": a place may name the meeting itself, nothing else
+        if via == "on" and anchor.i == trigger.i and _topic(trigger) is not None:
+            continue  # "a conference on Somalia": what it is about, not where
         if anchor.i in topic_ids and anchor.pos_ in ("NOUN", "PROPN"):
             continue  # "meetings in which the wars in Gaza come up": a topic, not a venue
         if anchor.i in own_ids:
