@@ -712,6 +712,20 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Obama+Hu | - | possible | -"],
     ),
     (
+        "chance-encounter-of-the-two-leaders",
+        "Islamabad will not ask for talks between Shehbaz Sharif and Narendra Modi. Sources "
+        "said a chance encounter between the two leaders could not be ruled out.",
+        MONDAY,
+        ["Sharif+Modi | - | possible | -"],
+    ),
+    (
+        "no-meeting-is-planned",
+        "Officials said no meeting between the Indian and Pakistani prime ministers was "
+        "planned for next month.",
+        MONDAY,
+        [],
+    ),
+    (
         "invitation-is-possible",
         "Indonesia has invited Vladimir Putin to the G20 summit in Bali on November 15.",
         MONDAY,

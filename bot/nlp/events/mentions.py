@@ -149,6 +149,7 @@ def analyse(
     names: NameIndex,
     date_tokens: DateIndex,
     published: dt.date,
+    earlier: list[Mention] | None = None,
 ) -> Mention | None:
     chain = climb(trigger)
     own = own_tokens(trigger, triggers)
@@ -160,6 +161,8 @@ def analyse(
     if pair:
         # "a Korea-Japan summit": the two countries' leaders meet; not a gathering.
         summit, gathering, participants, partnered, partners = None, False, pair, True, pair[1:]
+    if any(c.lower_ == "no" for c in trigger.lefts) and not gathering:
+        return None  # "no meeting between the two prime ministers is planned"
     if _negated(chain):
         if not gathering:
             return None  # "X will not meet Y"
@@ -183,6 +186,10 @@ def analyse(
     tense = tense_of(trigger, chain)
     if not is_upcoming(status, tense, date, published):
         return None
+    if not participants:
+        probe = Mention(trigger=trigger)
+        participants = group_anaphora(probe, earlier or [], names)
+        partnered = len(participants) >= 2 and not gathering
     anonymous = not participants and summit is None and date is None
     if anonymous and status.is_upcoming and not is_another(trigger):
         return None  # "the meeting": nothing to tell which one
@@ -227,22 +234,46 @@ def unconfirms_previous(sent: Span) -> bool:
 _GROUP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 
 
-def group_anaphora(mention: Mention, earlier: list[Mention]) -> list[str]:
-    """ "the three will sit down together", "the two leaders will then dine": the people of
-    the latest meeting that named that many (or, for "the leaders", at least two)."""
-    subject = subject_of(climb(mention.trigger))
-    if subject is None:
-        return []
-    if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subject.children):
-        return []  # "the G7 leaders", "European leaders": a group of their own
-    words = {t.lower_ for t in subject.subtree}
-    count = next((n for w, n in _GROUP_COUNTS.items() if w in words), None)
-    if count is None and not (words & {"leaders", "sides"} and "the" in words):
-        return []
-    for previous in reversed(earlier[-6:]):
-        size = len(previous.participants)
-        if (count is None and size >= 2) or size == count:
-            return list(previous.participants)
+def group_anaphora(mention: Mention, earlier: list[Mention], names: NameIndex) -> list[str]:
+    """ "the three will sit down together", "a chance encounter between the two leaders":
+    the people of the latest meeting that named that many (or, for "the leaders", at least
+    two), else the last pair of people the text named together."""
+    trigger = mention.trigger
+    group = subject_of(climb(trigger))
+    between = [
+        o
+        for c in trigger.children
+        if c.dep_ == "prep" and c.lower_ in ("between", "of", "among")
+        for o in c.children
+        if o.dep_ == "pobj"
+    ]
+    for candidate in [group, *between]:
+        if candidate is None:
+            continue
+        if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in candidate.children):
+            continue  # "the G7 leaders", "European leaders": a group of their own
+        words = {t.lower_ for t in candidate.subtree}
+        count = next((n for w, n in _GROUP_COUNTS.items() if w in words), None)
+        if count is None and not (words & {"leaders", "sides"} and "the" in words):
+            continue
+        for previous in reversed(earlier[-6:]):
+            size = len(previous.participants)
+            if (count is None and size >= 2) or size == count:
+                return list(previous.participants)
+        return _last_named_together(trigger, names, count or 2)
+    return []
+
+
+def _last_named_together(trigger: Token, names: NameIndex, count: int) -> list[str]:
+    """The last people named together before a token ("Sharif and Modi … the two leaders")."""
+    doc = trigger.doc
+    for token in reversed(doc[max(0, trigger.sent.start - 120) : trigger.i]):
+        if token.dep_ != "conj":
+            continue
+        group = [names.resolve(token.head), *(names.resolve(t) for t in token.head.conjuncts)]
+        people = list(dict.fromkeys(p for p in group if p))
+        if len(people) == count:
+            return people
     return []
 
 

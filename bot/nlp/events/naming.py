@@ -17,6 +17,7 @@ from bot.nlp.vocabulary import (
     GROUP_MEMBERS,
     GROUPS,
     ORGANISATION_HEADS,
+    PERSON_NOUNS,
 )
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -58,6 +59,10 @@ def summit_name(trigger: Token) -> str | None:
             objects = [t for t in child.subtree if is_name_word(t)]
             people = [t for t in child.subtree if t.ent_type_ in ("PERSON", "TITLE")]
             members = already_named and not any(t.ent_type_ == "ORG" for t in objects)
+            # "a meeting between the Indian and Pakistani prime ministers": people, no name
+            members = members or any(
+                o.lemma_.lower() in PERSON_NOUNS for o in child.children if o.dep_ == "pobj"
+            )
             if objects and not people and not members:
                 # "the summit between Kishida and Yoon" names people; "the FOCAC summit of
                 # Chinese and African leaders" is named already, the rest are its members.
