@@ -114,8 +114,9 @@ class NameIndex:
             return self.by_office.get(office_key(token))
         country = _office_of_country(token)
         if country is not None:
-            # "the Russian President's visit": the Russian the article named.
-            return self.by_country.get(country)
+            # "the Russian President's visit": the Russian the article named; else the leader
+            # is named by the title ("Japan's Prime Minister" → "Prime Minister of Japan").
+            return self.by_country.get(country) or _title_of_country(token)
         if token.ent_type_ == "TITLE":
             ent = entity_at(token)
             if ent is None:
@@ -173,12 +174,31 @@ def _office_of_country(token: Token) -> str | None:
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
     if after is not None and after.pos_ == "PROPN":
         return None
-    before = doc[token.i - 1]
-    if before.tag_ == "POS" and token.i >= 2:
-        before = doc[token.i - 2]
+    first = token.i
+    if first > 1 and doc[first - 1].lower_ in _OFFICE_QUALIFIERS:
+        first -= 1  # "Japan's Prime Minister"
+    before = doc[first - 1]
+    if before.tag_ == "POS" and first >= 2:
+        before = doc[first - 2]
     if before.ent_type_ in ("NORP", "GPE"):
         return country_key(before.text)
     return None
+
+
+def _title_of_country(token: Token) -> str | None:
+    """ "Japan's Prime Minister" → "Prime Minister of Japan" (a possessive country only)."""
+    doc = token.doc
+    office = [token]
+    if token.i > 0 and doc[token.i - 1].lower_ in _OFFICE_QUALIFIERS:
+        office.insert(0, doc[token.i - 1])
+    before = doc[office[0].i - 1] if office[0].i > 0 else None
+    if before is None or before.tag_ != "POS" or office[0].i < 2:
+        return None
+    country = doc[office[0].i - 2]
+    if country.ent_type_ != "GPE":
+        return None
+    title = " ".join(t.text for t in office)
+    return f"{title[:1].upper()}{title[1:]} of {country.text}"
 
 
 def _is_bare_office(token: Token) -> bool:

@@ -704,6 +704,28 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["Modi+Macron | 2025-10-29 | scheduled | -"],
     ),
+    (
+        "talks-on-the-sidelines-of-a-dated-summit",
+        "Xi Jinping and Joe Biden will hold talks on the sidelines of Wednesday's APEC summit "
+        "in San Francisco.",
+        MONDAY,
+        [
+            "- | 2025-10-29 | scheduled | APEC summit",
+            "Xi+Biden | 2025-10-29 | scheduled | -",
+        ],
+    ),
+    (
+        "invited-to-an-undated-summit",
+        "Indonesia has invited Vladimir Putin to the G20 summit in Bali.",
+        MONDAY,
+        ["- | - | scheduled | G20 summit"],
+    ),
+    (
+        "leader-named-by-title-of-a-country",
+        "Japan's Prime Minister will meet Chinese Premier Li Qiang in Jakarta on Thursday.",
+        MONDAY,
+        ["Japan+Li | 2025-10-30 | scheduled | -"],
+    ),
     # Hedged meetings without "will meet".
     (
         "whether-might-take-part",

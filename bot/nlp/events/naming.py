@@ -288,6 +288,9 @@ def _strip_article(ent: Span) -> str:
     tokens = list(ent)
     if tokens and tokens[0].lower_ == "the":
         tokens = tokens[1:]
-    if tokens and tokens[-1].tag_ == "POS":
+    doc = ent.doc
+    if tokens and tokens[-1].lower_ == "of" and ent.end < len(doc) and doc[ent.end].is_title:
+        tokens.append(doc[ent.end])  # "the Palace of" + "Versailles": a name cut short
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].pos_ in ("ADP", "PUNCT", "DET")):
         tokens = tokens[:-1]
     return "".join(t.text_with_ws for t in tokens).strip()

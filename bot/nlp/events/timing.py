@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from bot.domain import Precision, Status, TemporalExpression
 from bot.nlp.events.syntax import (
+    MARGIN_NOUNS,
     Chain,
     following_clauses,
     predicate_head,
@@ -110,6 +111,8 @@ def attached_date(
         if i in excluded or i in decision_ids:
             continue
         anchor = _date_anchor(token)
+        if anchor is not None and anchor.i != trigger.i:
+            anchor = _through_margins(anchor)
         if anchor is not None and anchor.i == trigger.i:
             candidates.append((0, expression))
         elif i in own_ids and i not in clause_ids:
@@ -144,6 +147,17 @@ def date_of_sequence(
         if e.precision is Precision.DAY and e.date is not None and e.date >= published
     ]
     return days[-1] if days else None
+
+
+def _through_margins(anchor: Token) -> Token:
+    """ "talks on the sidelines of Wednesday's summit": the summit's date is the date of what
+    is held on its sidelines, so the date anchors on the verb the sidelines hang on."""
+    if anchor.lemma_.lower() not in GATHERING_NOUNS or anchor.head.lower_ != "of":
+        return anchor
+    margin = anchor.head.head
+    if margin.lower_ not in MARGIN_NOUNS or margin.head.pos_ != "ADP":
+        return anchor
+    return margin.head.head
 
 
 def _given_for(token: Token) -> bool:
@@ -306,6 +320,8 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             return "future"  # "is heading", "are meeting"
     if _there_for(trigger):
         return "future"  # "who is in Lima for the APEC summit": it is on or to come
+    if any(t.lemma_.lower() in INVITING_VERBS and t.i != trigger.i for t in chain.tokens):
+        return "future"  # "has invited Putin to the G20 summit": a summit still to come
     for token in chain.tokens:
         if token.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in token.children):
             return "future"  # "has not ruled out a meeting": one still to come
