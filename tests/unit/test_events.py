@@ -553,6 +553,16 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Martin | 2025-10-30 | scheduled | -"],
     ),
     (
+        "itinerary-in-the-present-tense",
+        "German Foreign Minister Annalena Baerbock will visit Ankara on Thursday. On Friday "
+        "she goes on to Valletta for talks with Prime Minister Robert Abela.",
+        MONDAY,
+        [
+            "Baerbock | 2025-10-30 | scheduled | -",
+            "Baerbock+Abela | 2025-10-31 | scheduled | -",
+        ],
+    ),
+    (
         "courtesy-call",
         "UN envoy Mariam Haddad will pay a courtesy call on President Bola Tinubu in Abuja "
         "on Wednesday.",

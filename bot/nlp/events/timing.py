@@ -334,10 +334,17 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             return "past"
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
             return "past"
+        if token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in _TRAVEL_VERBS:
+            return "future"  # "the following day she goes on to Valletta for talks"
         if token.tag_ in ("VBZ", "VBP"):
             return "present"
     return "present"
 
+
+# Verbs of an itinerary, whose present tense tells what is to come ("then flies to Rome").
+_TRAVEL_VERBS = frozenset(
+    {"go", "travel", "fly", "head", "leave", "depart", "move", "continue", "proceed", "arrive"}
+)
 
 _PLANNING_PARTICIPLES = frozenset(
     {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
