@@ -51,7 +51,9 @@ class NameIndex:
         people = [
             ent
             for ent in joined
-            if not (len(ent) == 1 and ent.text in places) and is_person_name(_clean(ent))
+            if not (len(ent) == 1 and ent.text in places)
+            and not _in_place(ent)
+            and is_person_name(_clean(ent))
         ]
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
         for ent in sorted(people, key=lambda e: (-len(_parts(e.text)), e.start)):
@@ -230,6 +232,12 @@ def _is_nationality(ent: Span) -> bool:
     """ "Slovak President Andrej Kiska": one word before a title is where the office is."""
     doc = ent.doc
     return ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS | {"prime", "foreign"}
+
+
+def _in_place(ent: Span) -> bool:
+    """ "in Honiara": a one-word "person" right after "in" is a place the model missed."""
+    doc = ent.doc
+    return len(ent) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ == "in"
 
 
 def _given_name(token: Token) -> bool:

@@ -631,6 +631,26 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         [],
     ),
     (
+        "visit-to-a-sight-is-not-a-meeting",
+        "Narendra Modi will visit the Golden Temple on Sunday.",
+        MONDAY,
+        [],
+    ),
+    (
+        "agreed-after-a-call-to-meet",
+        "Recep Tayyip Erdogan and Vladimir Putin spoke by phone on Saturday and agreed to meet "
+        "in Sochi soon.",
+        MONDAY,
+        ["Erdogan+Putin | - | scheduled | -"],
+    ),
+    (
+        "meet-again-are-those-who-met",
+        "Emmanuel Macron met Friedrich Merz in Berlin on Sunday and the two agreed to meet "
+        "again in Paris on November 20.",
+        MONDAY,
+        ["Macron+Merz | 2025-11-20 | scheduled | -"],
+    ),
+    (
         "phone-call-is-not-a-meeting",
         "Joe Biden will speak with Xi Jinping by phone on Tuesday.",
         MONDAY,
@@ -879,6 +899,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         "will travel on Thursday.",
         MONDAY,
         ["Christodoulides+Sanchez | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "a-town-the-model-calls-a-person",
+        "Anthony Albanese will attend the Pacific Islands Forum Leaders Meeting in Honiara on "
+        "September 8.",
+        MONDAY,
+        ["Albanese | 2026-09-08 | scheduled | Pacific Islands Forum Leaders Meeting"],
     ),
     (
         "alias-is-one-person",

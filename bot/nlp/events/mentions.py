@@ -140,7 +140,16 @@ def _is_meeting_verb(token: Token, lemma: str) -> bool:
         return True
     if token.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
         objects.append(token.head)  # "Khan, whom China will host"
-    return any(o.ent_type_ in wanted or o.lemma_.lower() in PERSON_NOUNS for o in objects)
+    return any(
+        (o.ent_type_ in wanted and not _sight(o)) or o.lemma_.lower() in PERSON_NOUNS
+        for o in objects
+    )
+
+
+def _sight(token: Token) -> bool:
+    """A building the model found that is not a seat of government from our patterns:
+    "visit the Golden Temple" is no meeting; "visit the White House" is."""
+    return token.ent_type_ == "FAC" and token.ent_id_ != "place"
 
 
 def analyse(
@@ -421,7 +430,7 @@ def _met_before(trigger: Token, triggers: list[Token], names: NameIndex) -> list
         if other.i >= trigger.i or other.pos_ != "VERB":
             continue
         for child in other.children:
-            if child.dep_ in ("dobj", "prep"):
+            if child.dep_ in ("nsubj", "dobj", "prep"):  # "Macron met Scholz … meet again"
                 for token in child.subtree:
                     name = names.resolve(token)
                     if name and name not in found:

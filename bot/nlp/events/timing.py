@@ -97,6 +97,8 @@ def attached_date(
     top = chain.top
     if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
         dating.setdefault(top.head.i, len(dating))
+    # Verbs reached across "and": the first of two coordinated verbs.
+    coordinated = {t.head.i for t in chain.tokens if t.dep_ == "conj"}
     venue_verb = _where_clause_verb(top)
     if venue_verb is not None and chain.ordered_from is None and status_at is None:
         dating.setdefault(venue_verb.i, 40)  # "to Pretoria on Friday, where he will meet …"
@@ -120,6 +122,8 @@ def attached_date(
         elif i in clause_ids:
             candidates.append((1.5, expression))
         elif anchor is not None and anchor.i in dating:
+            if anchor.i in coordinated and expression.tense == "past":
+                continue  # "spoke by phone on Saturday and agreed to meet": the call's day
             candidates.append((2 + dating[anchor.i], expression))
         elif anchor is not None and anchor.i in scheduled_for and _given_for(token):
             candidates.append((2 + scheduled_for[anchor.i], expression))
