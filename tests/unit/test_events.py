@@ -756,6 +756,15 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["Japan+Li | 2025-10-30 | scheduled | -"],
     ),
+    (
+        "ministers-of-several-countries-meet",
+        "The foreign ministers of Japan, China and South Korea will meet in Tokyo on Saturday.",
+        MONDAY,
+        [
+            "- | 2025-11-01 | scheduled | "
+            "meeting of the foreign ministers of Japan, China and South Korea"
+        ],
+    ),
     # Hedged meetings without "will meet".
     (
         "whether-might-take-part",

@@ -131,6 +131,12 @@ def group_summit(trigger: Token, chain: Chain) -> str | None:
             if any(is_name_word(t) for t in words):
                 start = words[0].i
                 return trigger.doc[start : words[-1].i + 1].text + " summit"
+            countries = [t for t in child.subtree if t.ent_type_ in ("GPE", "NORP")]
+            if len({t.text for t in countries}) >= 2 and subject.lemma_.lower() != "leader":
+                # "The foreign ministers of Japan, China and South Korea will meet": their
+                # meeting, named as the text names them.
+                text = trigger.doc[subject.left_edge.i : child.right_edge.i + 1].text
+                return "meeting of " + (text[:1].lower() + text[1:])
     return None
 
 
