@@ -68,6 +68,7 @@ HEDGE_WORDS = frozenset(
         "speculation", "open", "likely", "probable", "probably", "consider", "considering",
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
         "suggested", "hope", "hoped", "hopes", "potential", "consideration", "discussion", "mooted",
+        "reportedly", "understood", "believed", "rumoured", "rumored", "purportedly",
         "tentative", "tentatively", "perhaps", "seek", "seeking", "ready", "willing",
         "whether", "if", "unless", "want", "wants", "wish", "like", "eager", "keen",
     }

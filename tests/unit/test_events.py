@@ -740,7 +740,7 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         "in San Francisco.",
         MONDAY,
         [
-            "- | 2025-10-29 | scheduled | APEC summit",
+            "Xi+Biden | 2025-10-29 | scheduled | APEC summit",
             "Xi+Biden | 2025-10-29 | scheduled | -",
         ],
     ),
@@ -765,7 +765,41 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
             "meeting of the foreign ministers of Japan, China and South Korea"
         ],
     ),
+    (
+        "gathering-on-whose-margins-a-summit-is-held",
+        "Fumio Kishida and Yoon Suk Yeol are due to hold a summit on the margins of the NATO "
+        "summit in Vilnius on July 12.",
+        MONDAY,
+        [
+            "Kishida+Yoon | 2026-07-12 | scheduled | NATO summit",
+            "Kishida+Yoon | 2026-07-12 | scheduled | -",
+        ],
+    ),
+    (
+        "session-of-a-named-body",
+        "The European Council will meet in Brussels on December 18-19.",
+        MONDAY,
+        ["- | 2025-12-18 | scheduled | European Council meeting"],
+    ),
     # Hedged meetings without "will meet".
+    (
+        "being-arranged",
+        "A meeting between Narendra Modi and Shehbaz Sharif is being arranged for next week.",
+        MONDAY,
+        ["Modi+Sharif | 2025-11-03 | possible | -"],
+    ),
+    (
+        "reportedly",
+        "Donald Trump will reportedly meet Kim Jong Un at the border on Sunday.",
+        MONDAY,
+        ["Trump+Kim | 2025-11-02 | possible | -"],
+    ),
+    (
+        "it-is-understood",
+        "It is understood that Keir Starmer will meet Emmanuel Macron in Paris on Thursday.",
+        MONDAY,
+        ["Starmer+Macron | 2025-10-30 | possible | -"],
+    ),
     (
         "whether-might-take-part",
         "It is not clear whether Barack Obama might take part in the talks with Hu Jintao.",

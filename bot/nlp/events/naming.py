@@ -89,6 +89,10 @@ def _topic(trigger: Token) -> Token | None:
     return None
 
 
+# Bodies whose sessions are meetings of leaders or ministers ("the European Council",
+# "the AU Executive Council"); legislatures are left out where meeting words are found.
+_BODIES = frozenset({"council", "commission", "committee", "group", "forum", "club"})
+
 # Words before a gathering's name that describe the mention, not the gathering.
 _NOT_NAME_ADJECTIVES = frozenset(
     {"separate", "first", "next", "upcoming", "planned", "proposed", "possible", "new",
@@ -116,6 +120,16 @@ def group_summit(trigger: Token, chain: Chain) -> str | None:
         ]
         kind = "summit" if lemma == "summit" else "meeting"
         return " ".join(t.text for t in words) + f" {kind}" if words else None
+    if (
+        subject is not None
+        and lemma in ("meet", "convene", "gather")
+        and subject.lemma_.lower() in _BODIES
+        and subject.ent_type_ == "ORG"
+    ):
+        # "The European Council will meet on December 18-19": a session of a named body.
+        body = entity_at(subject)
+        if body is not None:
+            return _strip_article(body) + " meeting"
     if lemma == "meeting" or subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
         return None
     if subject.tag_ not in ("NNS", "NNPS"):

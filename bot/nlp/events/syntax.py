@@ -61,7 +61,12 @@ def climb(trigger: Token) -> Chain:
             continue
         if head.i == current.i or current.dep_ in CLAUSE_BOUNDARIES:
             break
-        if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.lemma_.lower() not in LIGHT_NOUNS:
+        through_margin = len(tokens) >= 2 and tokens[-2].lower_ in MARGIN_NOUNS
+        if (
+            head.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+            and head.lemma_.lower() not in LIGHT_NOUNS
+            and not through_margin  # "a summit on the margins of the NATO summit": its verb
+        ):
             break
         if head.lower_ in ORDERING_PREPOSITIONS and ordered_from is None:
             ordered_from = len(tokens)

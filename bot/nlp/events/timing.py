@@ -260,6 +260,8 @@ def _context_words(chain: Chain) -> list[Token]:
     top = chain.top
     if top.dep_ in ("acl", "xcomp") and top.head.i != top.i:
         words.append(top.head)  # "a chance that they will meet", "speculation that …"
+    if top.dep_ == "ccomp" and any(c.dep_ == "auxpass" for c in top.head.children):
+        words.append(top.head)  # "it is understood that …", "it is believed that …"
     return words
 
 
@@ -279,9 +281,18 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
             return Status.POSTPONED, True, positions.get(token.i)
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
             return Status.CANCELLED, True, positions.get(token.i)
-    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i) or any(
-        t.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in t.children)
+    being_arranged = any(
+        t.lemma_.lower() in _BEING_ARRANGED
+        and any(c.lower_ == "being" and c.dep_ == "auxpass" for c in t.children)
         for t in words
+    )  # "a meeting is being arranged": not fixed yet
+    hedged = (
+        being_arranged
+        or any(_is_hedge(t) for t in words if t.i != trigger.i)
+        or any(
+            t.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in t.children)
+            for t in words
+        )
     )  # "did not rule out a meeting"
     # "X invited Y to visit": until Y accepts, the visit is only possible.
     invited = any(
@@ -344,6 +355,10 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             return "present"
     return "present"
 
+
+_BEING_ARRANGED = frozenset(
+    {"arrange", "discuss", "negotiate", "explore", "consider", "plan", "prepare", "work"}
+)
 
 # Verbs of an itinerary, whose present tense tells what is to come ("then flies to Rome").
 _TRAVEL_VERBS = frozenset(
