@@ -51,7 +51,9 @@ class NameIndex:
         people = [
             ent
             for ent in joined
-            if not (len(ent) == 1 and ent.text in places) and is_person_name(_clean(ent))
+            if not (len(ent) == 1 and ent.text in places)
+            and not _in_place(ent)
+            and is_person_name(_clean(ent))
         ]
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
         for ent in sorted(people, key=lambda e: (-len(_parts(e.text)), e.start)):
@@ -75,8 +77,10 @@ class NameIndex:
                     index._add(_clean_title(ent), "")
         last: tuple[str, int] | None = None  # one count per mention, not per word of it
         for token in doc:
+            if not (token.is_title or token.ent_type_ == "PERSON"):
+                continue
             name = index.by_part.get(fold(token.text))
-            if name and (token.is_title or token.ent_type_ == "PERSON"):
+            if name:
                 if last is None or last[0] != name or token.i - last[1] > 2:
                     index.mentions[name] = index.mentions.get(name, 0) + 1
                 last = (name, token.i)
@@ -112,12 +116,17 @@ class NameIndex:
             return self.by_office.get(office_key(token))
         country = _office_of_country(token)
         if country is not None:
-            # "the Russian President's visit": the Russian the article named.
-            return self.by_country.get(country)
+            # "the Russian President's visit": the Russian the article named; else the leader
+            # is named by the title ("Japan's Prime Minister" → "Prime Minister of Japan").
+            return self.by_country.get(country) or _title_of_country(token)
         if token.ent_type_ == "TITLE":
             ent = entity_at(token)
-            if ent is None or not is_title_of_someone(ent):
+            if ent is None:
                 return None
+            if not is_title_of_someone(ent):
+                # "the President of the Republic": the president the article introduced.
+                office = next((t for t in ent if t.lower_ in TITLE_WORDS), None)
+                return self.by_office.get(office_key(office)) if office is not None else None
             if len(ent) == 2 and ent[0].lower_ == "the" and ent[1].lower_ in self.by_office:
                 return self.by_office[ent[1].lower_]  # "the pope" after "Pope Francis"
             return _clean_title(ent)
@@ -167,12 +176,31 @@ def _office_of_country(token: Token) -> str | None:
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
     if after is not None and after.pos_ == "PROPN":
         return None
-    before = doc[token.i - 1]
-    if before.tag_ == "POS" and token.i >= 2:
-        before = doc[token.i - 2]
+    first = token.i
+    if first > 1 and doc[first - 1].lower_ in _OFFICE_QUALIFIERS:
+        first -= 1  # "Japan's Prime Minister"
+    before = doc[first - 1]
+    if before.tag_ == "POS" and first >= 2:
+        before = doc[first - 2]
     if before.ent_type_ in ("NORP", "GPE"):
         return country_key(before.text)
     return None
+
+
+def _title_of_country(token: Token) -> str | None:
+    """ "Japan's Prime Minister" → "Prime Minister of Japan" (a possessive country only)."""
+    doc = token.doc
+    office = [token]
+    if token.i > 0 and doc[token.i - 1].lower_ in _OFFICE_QUALIFIERS:
+        office.insert(0, doc[token.i - 1])
+    before = doc[office[0].i - 1] if office[0].i > 0 else None
+    if before is None or before.tag_ != "POS" or office[0].i < 2:
+        return None
+    country = doc[office[0].i - 2]
+    if country.ent_type_ != "GPE":
+        return None
+    title = " ".join(t.text for t in office)
+    return f"{title[:1].upper()}{title[1:]} of {country.text}"
 
 
 def _is_bare_office(token: Token) -> bool:
@@ -206,6 +234,24 @@ def _is_nationality(ent: Span) -> bool:
     return ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS | {"prime", "foreign"}
 
 
+def _in_place(ent: Span) -> bool:
+    """ "in Honiara": a one-word "person" right after "in" is a place the model missed."""
+    doc = ent.doc
+    return len(ent) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ == "in"
+
+
+def _given_name(token: Token) -> bool:
+    """A capitalised word right before a name that is no title, place or other entity."""
+    return (
+        token.pos_ == "PROPN"
+        and token.is_title
+        and not token.ent_type_
+        and token.lower_ not in TITLE_WORDS
+        and fold(token.text) not in HONORIFICS
+        and not token.is_sent_start
+    )
+
+
 def _joined_people(doc: Doc) -> list[Span]:
     """PERSON entities, with two that touch made one: the model splits "Luiz Inácio" from
     "Lula da Silva"."""
@@ -213,6 +259,11 @@ def _joined_people(doc: Doc) -> list[Span]:
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
+        start = ent.start
+        while start > 0 and _given_name(doc[start - 1]):
+            start -= 1  # "Ilham" before a listed "Aliyev" is part of the name
+        if start != ent.start:
+            ent = Span(doc, start, ent.end, label="PERSON", span_id=ent.ent_id_)
         if joined and joined[-1].end == ent.start and not joined[-1][-1].is_punct:
             previous = joined.pop()
             ent = Span(doc, previous.start, ent.end, label="PERSON", span_id=ent.ent_id_)

@@ -45,6 +45,7 @@ WEAK_PARTS = frozenset({"bin", "binti", "al", "el", "da", "de", "do", "dos", "va
                         "la", "le", "jr", "sr", "ibn", "abu", "di", "del"})  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without accents, hyphens as spaces, no dots: "Erdoğan" → "erdogan",
     "Kim Jong-un" → "kim jong un", "Richard M. Daley" → "richard m daley"."""

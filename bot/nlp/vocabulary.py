@@ -68,6 +68,7 @@ HEDGE_WORDS = frozenset(
         "speculation", "open", "likely", "probable", "probably", "consider", "considering",
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
         "suggested", "hope", "hoped", "hopes", "potential", "consideration", "discussion", "mooted",
+        "reportedly", "understood", "believed", "rumoured", "rumored", "purportedly",
         "tentative", "tentatively", "perhaps", "seek", "seeking", "ready", "willing",
         "whether", "if", "unless", "want", "wants", "wish", "like", "eager", "keen",
     }
@@ -138,13 +139,18 @@ LEGISLATURES = frozenset(
 # Modifiers that make a meeting word name something that is not a meeting of leaders.
 NOT_MEETING_MODIFIERS = frozenset(
     {"news", "press", "phone", "telephone", "town", "hall", "town-hall", "campaign",
-     "fundraising", "prayer", "video", "virtual"}
+     "fundraising", "prayer", "video", "virtual", "business", "ceo", "investor",
+     "investors", "business-20"}
 )  # fmt: skip
 # Prepositions after which a meeting is only talked about, not attended.
 ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over"})
 
 # Plural subjects that stand for a group's members: "leaders of the Group of Seven".
 GROUP_MEMBERS = frozenset({"leader", "head", "minister", "member", "president", "delegate"})
+
+# Nouns that name a group of countries or leaders whose meetings are its own gatherings:
+# "the coalition of the willing will hold a meeting".
+GROUPS = frozenset({"coalition", "alliance", "bloc", "grouping", "quad", "troika", "contact"})
 
 # Words of a title that come right before a person's name: "Home Minister Asaduzzaman Khan".
 TITLE_WORDS = frozenset(

@@ -519,6 +519,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ],
     ),
     (
+        "among-the-leaders-who-will-meet",
+        "Turkish President Recep Tayyip Erdogan and Azerbaijani President Ilham Aliyev are "
+        "among the leaders who will hold bilateral meetings with Shehbaz Sharif in Samarkand.",
+        MONDAY,
+        ["Sharif+Erdogan | - | scheduled | -", "Sharif+Aliyev | - | scheduled | -"],
+    ),
+    (
         "pair-together-is-one-meeting",
         "Putin and Xi will hold talks together with Modi in Kazan on Tuesday.",
         MONDAY,
@@ -531,6 +538,29 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         "down for talks with his counterpart Johann Wadephul.",
         MONDAY,
         ["Fidan+Wadephul | 2025-10-28 | scheduled | -"],
+    ),
+    (
+        "itinerary-step-with-then",
+        "The minister's programme starts on Wednesday with a wreath-laying in Valletta. Hakan "
+        "Fidan then goes to the Auberge de Castille for talks with Robert Abela.",
+        MONDAY,
+        ["Fidan+Abela | 2025-10-29 | scheduled | -"],
+    ),
+    (
+        "call-at-a-seat-of-government",
+        "Micheal Martin will call at the White House on Thursday.",
+        MONDAY,
+        ["Martin | 2025-10-30 | scheduled | -"],
+    ),
+    (
+        "itinerary-in-the-present-tense",
+        "German Foreign Minister Annalena Baerbock will visit Ankara on Thursday. On Friday "
+        "she goes on to Valletta for talks with Prime Minister Robert Abela.",
+        MONDAY,
+        [
+            "Baerbock | 2025-10-30 | scheduled | -",
+            "Baerbock+Abela | 2025-10-31 | scheduled | -",
+        ],
     ),
     (
         "courtesy-call",
@@ -595,6 +625,32 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Kishida+Biden | 2026-01-13 | scheduled | -"],
     ),
     (
+        "business-forum-is-not-a-meeting-of-leaders",
+        "Joko Widodo is scheduled to speak at the business forum in Shanghai on Saturday.",
+        MONDAY,
+        [],
+    ),
+    (
+        "visit-to-a-sight-is-not-a-meeting",
+        "Narendra Modi will visit the Golden Temple on Sunday.",
+        MONDAY,
+        [],
+    ),
+    (
+        "agreed-after-a-call-to-meet",
+        "Recep Tayyip Erdogan and Vladimir Putin spoke by phone on Saturday and agreed to meet "
+        "in Sochi soon.",
+        MONDAY,
+        ["Erdogan+Putin | - | scheduled | -"],
+    ),
+    (
+        "meet-again-are-those-who-met",
+        "Emmanuel Macron met Friedrich Merz in Berlin on Sunday and the two agreed to meet "
+        "again in Paris on November 20.",
+        MONDAY,
+        ["Macron+Merz | 2025-11-20 | scheduled | -"],
+    ),
+    (
         "phone-call-is-not-a-meeting",
         "Joe Biden will speak with Xi Jinping by phone on Tuesday.",
         MONDAY,
@@ -619,7 +675,157 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["- | 2026-02-14 | scheduled | Munich Security Conference"],
     ),
+    (
+        "group-of-n-summit",
+        "Lee Jae Myung will then fly to South Africa for the Group of 20 summit in "
+        "Johannesburg, scheduled for November 22 and 23.",
+        MONDAY,
+        ["Lee | 2025-11-22 | scheduled | Group of 20 summit"],
+    ),
+    (
+        "session-of-the-summit",
+        "Anthony Albanese, who is in Gyeongju for the APEC summit, will speak to reporters. He "
+        "is to address the main session of the summit on Friday.",
+        MONDAY,
+        ["Albanese | 2025-10-31 | scheduled | APEC summit"],
+    ),
+    (
+        "group-holds-its-own-meeting",
+        "The so-called coalition of the willing will hold another meeting in Paris on "
+        "January 6, Emmanuel Macron said.",
+        MONDAY,
+        ["- | 2026-01-06 | scheduled | coalition of the willing meeting"],
+    ),
+    (
+        "pronoun-is-the-protagonist-not-the-last-person-met",
+        "Brian Cowen begins his visit to the United States today. Brian Cowen will go on to "
+        "Washington, where talks with Hillary Clinton are planned. On Thursday he will call at "
+        "the White House.",
+        MONDAY,
+        [
+            "Cowen | 2025-10-27 | scheduled | -",
+            "Cowen+Clinton | - | scheduled | -",
+            "Cowen | 2025-10-30 | scheduled | -",
+        ],
+    ),
+    (
+        "two-gatherings-named-together",
+        "Finance ministers will meet in Toronto on Saturday ahead of the G-8 and G-20 "
+        "summits, which will open on June 25.",
+        MONDAY,
+        ["- | 2026-06-25 | scheduled | G-8 summit", "- | 2026-06-25 | scheduled | G-20 summit"],
+    ),
+    (
+        "ministerial-conference-on-a-country",
+        "A ministerial donors' conference on Somalia will be held in London on April 23.",
+        MONDAY,
+        ["- | 2026-04-23 | scheduled | ministerial donors' conference on Somalia"],
+    ),
+    (
+        "acronym-summit-not-its-members",
+        "Cyril Ramaphosa will attend the FOCAC summit of Chinese and African leaders in "
+        "Beijing on September 4.",
+        MONDAY,
+        ["Ramaphosa | 2026-09-04 | scheduled | FOCAC summit"],
+    ),
+    (
+        "date-of-the-summit-on-whose-sidelines",
+        "Narendra Modi will meet Emmanuel Macron on the sidelines of Wednesday's summit.",
+        MONDAY,
+        ["Modi+Macron | 2025-10-29 | scheduled | -"],
+    ),
+    (
+        "talks-on-the-sidelines-of-a-dated-summit",
+        "Xi Jinping and Joe Biden will hold talks on the sidelines of Wednesday's APEC summit "
+        "in San Francisco.",
+        MONDAY,
+        [
+            "Xi+Biden | 2025-10-29 | scheduled | APEC summit",
+            "Xi+Biden | 2025-10-29 | scheduled | -",
+        ],
+    ),
+    (
+        "invited-to-an-undated-summit",
+        "Indonesia has invited Vladimir Putin to the G20 summit in Bali.",
+        MONDAY,
+        ["- | - | scheduled | G20 summit"],
+    ),
+    (
+        "leader-named-by-title-of-a-country",
+        "Japan's Prime Minister will meet Chinese Premier Li Qiang in Jakarta on Thursday.",
+        MONDAY,
+        ["Japan+Li | 2025-10-30 | scheduled | -"],
+    ),
+    (
+        "ministers-of-several-countries-meet",
+        "The foreign ministers of Japan, China and South Korea will meet in Tokyo on Saturday.",
+        MONDAY,
+        [
+            "- | 2025-11-01 | scheduled | "
+            "meeting of the foreign ministers of Japan, China and South Korea"
+        ],
+    ),
+    (
+        "gathering-on-whose-margins-a-summit-is-held",
+        "Fumio Kishida and Yoon Suk Yeol are due to hold a summit on the margins of the NATO "
+        "summit in Vilnius on July 12.",
+        MONDAY,
+        [
+            "Kishida+Yoon | 2026-07-12 | scheduled | NATO summit",
+            "Kishida+Yoon | 2026-07-12 | scheduled | -",
+        ],
+    ),
+    (
+        "session-of-a-named-body",
+        "The European Council will meet in Brussels on December 18-19.",
+        MONDAY,
+        ["- | 2025-12-18 | scheduled | European Council meeting"],
+    ),
     # Hedged meetings without "will meet".
+    (
+        "being-arranged",
+        "A meeting between Narendra Modi and Shehbaz Sharif is being arranged for next week.",
+        MONDAY,
+        ["Modi+Sharif | 2025-11-03 | possible | -"],
+    ),
+    (
+        "reportedly",
+        "Donald Trump will reportedly meet Kim Jong Un at the border on Sunday.",
+        MONDAY,
+        ["Trump+Kim | 2025-11-02 | possible | -"],
+    ),
+    (
+        "it-is-understood",
+        "It is understood that Keir Starmer will meet Emmanuel Macron in Paris on Thursday.",
+        MONDAY,
+        ["Starmer+Macron | 2025-10-30 | possible | -"],
+    ),
+    (
+        "whether-might-take-part",
+        "It is not clear whether Barack Obama might take part in the talks with Hu Jintao.",
+        MONDAY,
+        ["Obama+Hu | - | possible | -"],
+    ),
+    (
+        "chance-encounter-of-the-two-leaders",
+        "Islamabad will not ask for talks between Shehbaz Sharif and Narendra Modi. Sources "
+        "said a chance encounter between the two leaders could not be ruled out.",
+        MONDAY,
+        ["Sharif+Modi | - | possible | -"],
+    ),
+    (
+        "no-meeting-is-planned",
+        "Officials said no meeting between the Indian and Pakistani prime ministers was "
+        "planned for next month.",
+        MONDAY,
+        [],
+    ),
+    (
+        "invitation-is-possible",
+        "Indonesia has invited Vladimir Putin to the G20 summit in Bali on November 15.",
+        MONDAY,
+        ["- | 2025-11-15 | scheduled | G20 summit"],
+    ),
     (
         "conditional-meeting",
         "A meeting between Vladimir Putin and Volodymyr Zelensky could take place if both "
@@ -722,6 +928,27 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         "Summit to be held in Johannesburg on November 22-23.",
         MONDAY,
         ["- | 2025-11-22 | scheduled | G20 Summit"],
+    ),
+    (
+        "one-person-not-split",
+        "Luiz Inácio Lula da Silva will meet Xi Jinping in Beijing on Friday.",
+        MONDAY,
+        ["Lula+Xi | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "vague-office-is-not-a-person",
+        "The President of the Republic will meet Pedro Sanchez in Madrid on Friday, the "
+        "office of the President of the Republic said.\n\nPresident Nikos Christodoulides "
+        "will travel on Thursday.",
+        MONDAY,
+        ["Christodoulides+Sanchez | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "a-town-the-model-calls-a-person",
+        "Anthony Albanese will attend the Pacific Islands Forum Leaders Meeting in Honiara on "
+        "September 8.",
+        MONDAY,
+        ["Albanese | 2026-09-08 | scheduled | Pacific Islands Forum Leaders Meeting"],
     ),
     (
         "alias-is-one-person",

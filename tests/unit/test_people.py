@@ -100,3 +100,18 @@ def test_store_key_is_one_per_person() -> None:
 )
 def test_follow_matching(text: str, followed: str, matches: bool) -> None:
     assert mentions_person(text, followed) is matches
+
+
+def test_follow_finds_one_person_however_written() -> None:
+    from bot.services.views import EventView
+
+    view = EventView(
+        id=1,
+        title="Recep Tayyip Erdogan meets Mohammed bin Salman",
+        date=None,
+        participants=("Recep Tayyip Erdogan", "Mohammed bin Salman"),
+    )
+    assert view.matches(["Erdoğan"])
+    assert view.matches(["MBS"])
+    assert view.matches(["Saudi Arabia", "mohammed bin salman"])
+    assert not view.matches(["Kim Jong-un"])

@@ -23,7 +23,6 @@ from bot.domain import Event, Status, TemporalExpression
 from bot.nlp.events.mentions import (
     Mention,
     analyse,
-    group_anaphora,
     is_trigger,
     unconfirms_previous,
 )
@@ -71,10 +70,8 @@ def extract_events(
         previous = []
         triggers = [t for t in sent if is_trigger(t)]
         for trigger in triggers:
-            mention = analyse(trigger, triggers, names, date_tokens, published)
+            mention = analyse(trigger, triggers, names, date_tokens, published, mentions)
             if mention is not None:
-                if not mention.participants:
-                    mention.participants = group_anaphora(mention, mentions)
                 mentions.append(mention)
                 previous.append(mention)
     return merge(mentions, names.protagonist)

@@ -20,6 +20,7 @@ from bot.nlp.events.syntax import (
 from bot.nlp.events.timing import (
     DateIndex,
     attached_date,
+    date_of_sequence,
     duration_days,
     is_upcoming,
     status_of,
@@ -62,6 +63,7 @@ class Mention:
     partners: list[str] = field(default_factory=list)  # those met, as against who meets
     bilateral: bool = False  # one of the bilaterals a list of partners was split into
     separate: bool = False  # "a separate summit": not one already mentioned
+    of_gathering: bool = False  # "the main session of the summit": part of the summit named
 
 
 def is_trigger(token: Token) -> bool:
@@ -83,7 +85,15 @@ def is_trigger(token: Token) -> bool:
     if token.pos_ == "VERB" and lemma in PHRASAL_MEETING_VERBS:
         # "sit down with Xi", "call on the president": the particle makes the meeting.
         wanted = PHRASAL_MEETING_VERBS[lemma]
-        return any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep"))
+        if any(c.lower_ in wanted for c in token.children if c.dep_ in ("prt", "prep")):
+            return True
+        # "he will call at the White House": a call in person on a seat of government.
+        return lemma == "call" and any(
+            c.dep_ == "prep"
+            and c.lower_ in ("at", "to")
+            and any(o.dep_ == "pobj" and o.ent_type_ in ("FAC", "GPE") for o in c.children)
+            for c in token.children
+        )
     return False
 
 
@@ -130,7 +140,16 @@ def _is_meeting_verb(token: Token, lemma: str) -> bool:
         return True
     if token.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
         objects.append(token.head)  # "Khan, whom China will host"
-    return any(o.ent_type_ in wanted or o.lemma_.lower() in PERSON_NOUNS for o in objects)
+    return any(
+        (o.ent_type_ in wanted and not _sight(o)) or o.lemma_.lower() in PERSON_NOUNS
+        for o in objects
+    )
+
+
+def _sight(token: Token) -> bool:
+    """A building the model found that is not a seat of government from our patterns:
+    "visit the Golden Temple" is no meeting; "visit the White House" is."""
+    return token.ent_type_ == "FAC" and token.ent_id_ != "place"
 
 
 def analyse(
@@ -139,6 +158,7 @@ def analyse(
     names: NameIndex,
     date_tokens: DateIndex,
     published: dt.date,
+    earlier: list[Mention] | None = None,
 ) -> Mention | None:
     chain = climb(trigger)
     own = own_tokens(trigger, triggers)
@@ -150,6 +170,8 @@ def analyse(
     if pair:
         # "a Korea-Japan summit": the two countries' leaders meet; not a gathering.
         summit, gathering, participants, partnered, partners = None, False, pair, True, pair[1:]
+    if any(c.lower_ == "no" for c in trigger.lefts) and not gathering:
+        return None  # "no meeting between the two prime ministers is planned"
     if _negated(chain):
         if not gathering:
             return None  # "X will not meet Y"
@@ -167,10 +189,16 @@ def analyse(
     if gathering and status is Status.SCHEDULED and _announced(trigger, chain):
         firm = True  # "the G20 Summit to be held here on September 4-5"
     date = attached_date(trigger, chain, own, date_tokens, status_at)
+    if date is None and status_at is None:
+        date = date_of_sequence(chain, date_tokens, published)
     place = None if pair else place_of(trigger, chain, own, named=summit is not None)
     tense = tense_of(trigger, chain)
     if not is_upcoming(status, tense, date, published):
         return None
+    if not participants:
+        probe = Mention(trigger=trigger)
+        participants = group_anaphora(probe, earlier or [], names)
+        partnered = len(participants) >= 2 and not gathering
     anonymous = not participants and summit is None and date is None
     if anonymous and status.is_upcoming and not is_another(trigger):
         return None  # "the meeting": nothing to tell which one
@@ -187,6 +215,7 @@ def analyse(
         partners=partners,
         days=duration_days(trigger),
         separate=any(c.lower_ in ("separate", "different") for c in trigger.lefts),
+        of_gathering=_part_of_gathering(trigger),
     )
 
 
@@ -214,22 +243,46 @@ def unconfirms_previous(sent: Span) -> bool:
 _GROUP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 
 
-def group_anaphora(mention: Mention, earlier: list[Mention]) -> list[str]:
-    """ "the three will sit down together", "the two leaders will then dine": the people of
-    the latest meeting that named that many (or, for "the leaders", at least two)."""
-    subject = subject_of(climb(mention.trigger))
-    if subject is None:
-        return []
-    if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subject.children):
-        return []  # "the G7 leaders", "European leaders": a group of their own
-    words = {t.lower_ for t in subject.subtree}
-    count = next((n for w, n in _GROUP_COUNTS.items() if w in words), None)
-    if count is None and not (words & {"leaders", "sides"} and "the" in words):
-        return []
-    for previous in reversed(earlier[-6:]):
-        size = len(previous.participants)
-        if (count is None and size >= 2) or size == count:
-            return list(previous.participants)
+def group_anaphora(mention: Mention, earlier: list[Mention], names: NameIndex) -> list[str]:
+    """ "the three will sit down together", "a chance encounter between the two leaders":
+    the people of the latest meeting that named that many (or, for "the leaders", at least
+    two), else the last pair of people the text named together."""
+    trigger = mention.trigger
+    group = subject_of(climb(trigger))
+    between = [
+        o
+        for c in trigger.children
+        if c.dep_ == "prep" and c.lower_ in ("between", "of", "among")
+        for o in c.children
+        if o.dep_ == "pobj"
+    ]
+    for candidate in [group, *between]:
+        if candidate is None:
+            continue
+        if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in candidate.children):
+            continue  # "the G7 leaders", "European leaders": a group of their own
+        words = {t.lower_ for t in candidate.subtree}
+        count = next((n for w, n in _GROUP_COUNTS.items() if w in words), None)
+        if count is None and not (words & {"leaders", "sides"} and "the" in words):
+            continue
+        for previous in reversed(earlier[-6:]):
+            size = len(previous.participants)
+            if (count is None and size >= 2) or size == count:
+                return list(previous.participants)
+        return _last_named_together(trigger, names, count or 2)
+    return []
+
+
+def _last_named_together(trigger: Token, names: NameIndex, count: int) -> list[str]:
+    """The last people named together before a token ("Sharif and Modi … the two leaders")."""
+    doc = trigger.doc
+    for token in reversed(doc[max(0, trigger.sent.start - 120) : trigger.i]):
+        if token.dep_ != "conj":
+            continue
+        group = [names.resolve(token.head), *(names.resolve(t) for t in token.head.conjuncts)]
+        people = list(dict.fromkeys(p for p in group if p))
+        if len(people) == count:
+            return people
     return []
 
 
@@ -263,11 +316,24 @@ def split_partners(mention: Mention) -> list[Mention]:
     together ("jointly", "between A and B") and guests of a host stay one meeting."""
     partners = mention.partners
     leads = [p for p in mention.participants if p not in partners]
-    if len(partners) < 2 or len(leads) != 1 or not _bilateral_word(mention.trigger):
+    if not _bilateral_word(mention.trigger):
+        return [mention]
+    if len(partners) == 1 and len(leads) >= 2 and _plural_bilaterals(mention.trigger):
+        # "A and B will hold bilateral meetings with C": A–C and B–C.
+        return [
+            replace(mention, participants=[partners[0], lead], bilateral=True) for lead in leads
+        ]
+    if len(partners) < 2 or len(leads) != 1:
         return [mention]
     return [
         replace(mention, participants=[leads[0], partner], bilateral=True) for partner in partners
     ]
+
+
+def _plural_bilaterals(trigger: Token) -> bool:
+    """ "bilateral meetings", "one-on-one talks": several meetings of two."""
+    words = {c.lower_ for c in trigger.lefts}
+    return trigger.tag_ == "NNS" and bool(words & {"bilateral", "one-on-one", "separate"})
 
 
 def _bilateral_word(trigger: Token) -> bool:
@@ -286,6 +352,46 @@ def _announced(trigger: Token, chain: Chain) -> bool:
     """A gathering with a clause of its own saying when it is held: "the summit, which
     opens on Monday", "the summit to be held on September 4-5"."""
     return any(c.lemma_.lower() in _HOLDING_VERBS for c in following_clauses(trigger, chain))
+
+
+_PARTS_OF_GATHERINGS = frozenset(
+    {"session", "plenary", "retreat", "dinner", "banquet", "lunch", "opening", "segment"}
+)
+
+
+def _part_of_gathering(trigger: Token) -> bool:
+    """ "the main session of the summit", "the leaders' retreat of the forum"."""
+    if trigger.lemma_.lower() not in _PARTS_OF_GATHERINGS:
+        return False
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and any(
+            o.dep_ == "pobj"
+            and o.lemma_.lower() in ("summit", "conference", "forum", "gathering")
+            and any(d.lower_ == "the" for d in o.lefts)
+            for o in c.children
+        )
+        for c in trigger.children
+    )
+
+
+_PLURAL_GATHERINGS = {"summits": "summit", "meetings": "meeting", "conferences": "conference",
+                      "forums": "forum", "sessions": "session"}  # fmt: skip
+
+
+def split_gatherings(mention: Mention) -> list[Mention]:
+    """Two gatherings named together are two events: "ahead of the G-8 and G-20 summits"
+    is the G-8 summit and the G-20 summit."""
+    summit = mention.summit
+    if not summit or mention.trigger.tag_ != "NNS":
+        return [mention]
+    head, _, plural = summit.rpartition(" ")
+    singular = _PLURAL_GATHERINGS.get(plural.lower())
+    names = [n.strip() for n in head.replace(", and ", ", ").replace(" and ", ", ").split(",")]
+    if singular is None or len(names) < 2 or not all(names):
+        return [mention]
+    return [replace(mention, summit=f"{name} {singular}") for name in names]
 
 
 def split_each(mention: Mention) -> list[Mention]:
@@ -324,7 +430,7 @@ def _met_before(trigger: Token, triggers: list[Token], names: NameIndex) -> list
         if other.i >= trigger.i or other.pos_ != "VERB":
             continue
         for child in other.children:
-            if child.dep_ in ("dobj", "prep"):
+            if child.dep_ in ("nsubj", "dobj", "prep"):  # "Macron met Scholz … meet again"
                 for token in child.subtree:
                     name = names.resolve(token)
                     if name and name not in found:
@@ -471,11 +577,15 @@ def resolve_subject(token: Token, names: NameIndex) -> str | None:
                 and (previous.dep_ != "compound" or previous.head.dep_ in ("nsubj", "nsubjpass"))
             ):
                 return name
+        if names.protagonist:
+            # No one named as a subject nearby: "he" is who the article is about, not the
+            # last person named as met ("talks with Clinton are planned. On Friday he …").
+            return names.protagonist
         for previous in window:
             name = names.resolve(previous)
             if name:
                 return name
-        return names.protagonist
+        return None
     for part in token.subtree:
         name = names.resolve(part)
         if name:
@@ -493,7 +603,25 @@ def subject_names(subject: Token, names: NameIndex) -> list[str]:
         for other in subject.conjuncts:
             people.extend(p for p in subject_names(other, names) if p not in people)
         return people
+    if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+        # "Erdogan and Aliyev are among the leaders who will hold meetings with Sharif",
+        # "Sharif, who will meet Xi": the relative pronoun's antecedent.
+        antecedent = subject.head.head
+        if antecedent.head.lower_ == "among" and antecedent.dep_ == "pobj":
+            copula = antecedent.head.head
+            for child in copula.children:
+                if child.dep_ == "nsubj":
+                    return [n for n in _subtree_names(child, names, exclude_clauses=True)]
+        return _subtree_names(antecedent, names, exclude_clauses=True, stop=subject.head)
+    return _subtree_names(subject, names, exclude_clauses=True)
+
+
+def _subtree_names(
+    subject: Token, names: NameIndex, exclude_clauses: bool, stop: Token | None = None
+) -> list[str]:
     clauses = {t.i for c in subject.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    if stop is not None:
+        clauses |= {t.i for t in stop.subtree}
     found: list[str] = []
     for part in subject.subtree:
         if part.i in clauses:

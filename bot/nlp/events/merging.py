@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain import Event, Precision, Status, TemporalExpression
-from bot.nlp.events.mentions import Mention, is_another, split_each, split_partners
+from bot.nlp.events.mentions import (
+    Mention,
+    is_another,
+    split_each,
+    split_gatherings,
+    split_partners,
+)
 from bot.nlp.events.timing import PRECISION_RANK
 from bot.nlp.vocabulary import MEETING_FAMILIES
 
@@ -104,7 +110,9 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
         return bool(summit_mine & summit_theirs)
     if summit_mine:
         # A summit and a bilateral are different meetings; "the two-day meeting" that
-        # names only who chairs it is the summit itself.
+        # names only who chairs it is the summit itself — when the dates say so.
+        if mention.date is None and draft.date is not None and len(draft.participants) > 1:
+            return False
         return not any(m.partnered for m in draft.mentions)
     if summit_theirs:
         return not mention.partnered
@@ -128,7 +136,11 @@ def _belongs(mention: Mention, draft: _Draft, protagonist: str | None) -> bool:
 def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
     drafts: list[_Draft] = []
     parts = (
-        bilateral for m in mentions for part in split_each(m) for bilateral in split_partners(part)
+        one
+        for m in mentions
+        for gathering in split_gatherings(m)
+        for each in split_each(gathering)
+        for one in split_partners(each)
     )
     series: list[Mention] = []
     for mention in parts:
@@ -148,7 +160,8 @@ def merge(mentions: list[Mention], protagonist: str | None) -> list[Event]:
                 if _dates_agree(mention.date, latest.date) and _may_sharpen(mention, latest):
                     latest.mentions.append(mention)
             continue
-        home = _best_draft(mention, drafts, protagonist)
+        gathering = _gathering_of(mention, drafts)
+        home = gathering or _best_draft(mention, drafts, protagonist)
         if home is None:
             drafts.append(_Draft([mention]))
         else:
@@ -223,6 +236,17 @@ def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None)
 def _family(mention: Mention) -> str:
     lemma = mention.trigger.lemma_.lower()
     return MEETING_FAMILIES.get(lemma, lemma)
+
+
+def _gathering_of(mention: Mention, drafts: list[_Draft]) -> _Draft | None:
+    """The summit a part of it belongs to: "he is to address the main session of the
+    summit on Friday" is the latest named summit whose dates agree."""
+    if not mention.of_gathering:
+        return None
+    for draft in reversed(drafts):
+        if draft.summit is not None and _dates_agree(mention.date, draft.date):
+            return draft
+    return None
 
 
 def _introduces(mention: Mention) -> bool:

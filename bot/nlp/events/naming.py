@@ -15,7 +15,9 @@ from bot.nlp.names import entity_at, sentence_ents
 from bot.nlp.vocabulary import (
     GATHERING_NOUNS,
     GROUP_MEMBERS,
+    GROUPS,
     ORGANISATION_HEADS,
+    PERSON_NOUNS,
 )
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -51,17 +53,45 @@ def summit_name(trigger: Token) -> str | None:
         start += 1  # "a separate Korea-Japan summit" is the Korea-Japan summit
     end = trigger.i + 1
     # "the summit of the Gulf Cooperation Council", "the summit between the EU and the AU"
+    already_named = bool(named)
     for child in trigger.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "between"):
             objects = [t for t in child.subtree if is_name_word(t)]
             people = [t for t in child.subtree if t.ent_type_ in ("PERSON", "TITLE")]
-            if objects and not people:  # "the summit between Kishida and Yoon" names people
+            members = already_named and not any(t.ent_type_ == "ORG" for t in objects)
+            # "a meeting between the Indian and Pakistani prime ministers": people, no name
+            members = members or any(
+                o.lemma_.lower() in PERSON_NOUNS for o in child.children if o.dep_ == "pobj"
+            )
+            if objects and not people and not members:
+                # "the summit between Kishida and Yoon" names people; "the FOCAC summit of
+                # Chinese and African leaders" is named already, the rest are its members.
                 named.append(child)
                 end = name_end(child)
+    topic = _topic(trigger)
+    if not named and topic is not None and modifiers:
+        # "a ministerial donors' conference on Somalia": named by what it is about.
+        return doc[start : topic.right_edge.i + 1].text
     if not named:
         return None
     return _with_acronym(doc[start:end].text, end, doc)
 
+
+def _topic(trigger: Token) -> Token | None:
+    """The "on Somalia" of a conference or summit about something."""
+    if trigger.lemma_.lower() not in ("conference", "summit", "forum"):
+        return None
+    for child in trigger.rights:
+        if child.dep_ == "prep" and child.lower_ == "on":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and objects[0].ent_type_ not in ("DATE", "TIME"):
+                return child
+    return None
+
+
+# Bodies whose sessions are meetings of leaders or ministers ("the European Council",
+# "the AU Executive Council"); legislatures are left out where meeting words are found.
+_BODIES = frozenset({"council", "commission", "committee", "group", "forum", "club"})
 
 # Words before a gathering's name that describe the mention, not the gathering.
 _NOT_NAME_ADJECTIVES = frozenset(
@@ -72,11 +102,38 @@ _NOT_NAME_ADJECTIVES = frozenset(
 
 def group_summit(trigger: Token, chain: Chain) -> str | None:
     """ "Leaders of the Group of Seven will gather … for their summit": the group's summit."""
-    if trigger.lemma_.lower() not in ("gather", "meet", "convene", "summit", "talk", "talks"):
+    lemma = trigger.lemma_.lower()
+    if lemma not in ("gather", "meet", "convene", "summit", "talk", "talks", "meeting"):
         return None
     subject = subject_of(chain)
-    if subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
+    named_group = subject is not None and any(
+        c.dep_ in ("prep", "compound", "amod") for c in subject.children
+    )  # "the coalition of the willing"; a bare "the bloc" refers back to a group named before
+    if subject is not None and subject.lemma_.lower() in GROUPS and named_group and lemma != "talk":
+        # "The so-called coalition of the willing will hold another meeting": the group's.
+        words = [
+            t
+            for t in subject.subtree
+            if not (t.dep_ == "det" and t.head.i == subject.i)
+            and t.lower_ not in ("so-called", "so", "called", "-")
+            and not t.is_punct
+        ]
+        kind = "summit" if lemma == "summit" else "meeting"
+        return " ".join(t.text for t in words) + f" {kind}" if words else None
+    if (
+        subject is not None
+        and lemma in ("meet", "convene", "gather")
+        and subject.lemma_.lower() in _BODIES
+        and subject.ent_type_ == "ORG"
+    ):
+        # "The European Council will meet on December 18-19": a session of a named body.
+        body = entity_at(subject)
+        if body is not None:
+            return _strip_article(body) + " meeting"
+    if lemma == "meeting" or subject is None or subject.lemma_.lower() not in GROUP_MEMBERS:
         return None
+    if subject.tag_ not in ("NNS", "NNPS"):
+        return None  # "the President of the Republic will meet …" is one person
     group = [c for c in subject.lefts if c.dep_ == "compound" and is_name_word(c)]
     if group:  # "NATO leaders will meet", "European Union leaders"
         start = min(t.i for c in group for t in c.subtree)
@@ -88,6 +145,12 @@ def group_summit(trigger: Token, chain: Chain) -> str | None:
             if any(is_name_word(t) for t in words):
                 start = words[0].i
                 return trigger.doc[start : words[-1].i + 1].text + " summit"
+            countries = [t for t in child.subtree if t.ent_type_ in ("GPE", "NORP")]
+            if len({t.text for t in countries}) >= 2 and subject.lemma_.lower() != "leader":
+                # "The foreign ministers of Japan, China and South Korea will meet": their
+                # meeting, named as the text names them.
+                text = trigger.doc[subject.left_edge.i : child.right_edge.i + 1].text
+                return "meeting of " + (text[:1].lower() + text[1:])
     return None
 
 
@@ -170,6 +233,8 @@ def place_of(trigger: Token, chain: Chain, own: list[Token], named: bool) -> str
         )
         if anchor is None or (via not in _PLACE_PREPOSITIONS and not names_meeting):
             continue  # "the Busan summit": a place may name the meeting itself, nothing else
+        if via == "on" and anchor.i == trigger.i and _topic(trigger) is not None:
+            continue  # "a conference on Somalia": what it is about, not where
         if anchor.i in topic_ids and anchor.pos_ in ("NOUN", "PROPN"):
             continue  # "meetings in which the wars in Gaza come up": a topic, not a venue
         if anchor.i in own_ids:
@@ -243,6 +308,9 @@ def _strip_article(ent: Span) -> str:
     tokens = list(ent)
     if tokens and tokens[0].lower_ == "the":
         tokens = tokens[1:]
-    if tokens and tokens[-1].tag_ == "POS":
+    doc = ent.doc
+    if tokens and tokens[-1].lower_ == "of" and ent.end < len(doc) and doc[ent.end].is_title:
+        tokens.append(doc[ent.end])  # "the Palace of" + "Versailles": a name cut short
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].pos_ in ("ADP", "PUNCT", "DET")):
         tokens = tokens[:-1]
     return "".join(t.text_with_ws for t in tokens).strip()

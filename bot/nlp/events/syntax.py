@@ -61,7 +61,12 @@ def climb(trigger: Token) -> Chain:
             continue
         if head.i == current.i or current.dep_ in CLAUSE_BOUNDARIES:
             break
-        if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.lemma_.lower() not in LIGHT_NOUNS:
+        through_margin = len(tokens) >= 2 and tokens[-2].lower_ in MARGIN_NOUNS
+        if (
+            head.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+            and head.lemma_.lower() not in LIGHT_NOUNS
+            and not through_margin  # "a summit on the margins of the NATO summit": its verb
+        ):
             break
         if head.lower_ in ORDERING_PREPOSITIONS and ordered_from is None:
             ordered_from = len(tokens)
@@ -83,9 +88,20 @@ def _is_role_infinitive(token: Token) -> bool:
 def name_entity(trigger: Token) -> Span | None:
     """The name a capitalised meeting word ends: "the Commonwealth Heads of Government
     Meeting". The model seldom labels such names, so the capitalised run is taken."""
-    if trigger.pos_ != "PROPN":
-        return None
     doc = trigger.doc
+    if trigger.pos_ != "PROPN":
+        # "the Group of 20 summit": the parser makes "summit" the object of "of".
+        of = trigger.head
+        group = of.head
+        if (
+            trigger.dep_ == "pobj"
+            and of.lower_ == "of"
+            and group.pos_ == "PROPN"
+            and group.i < of.i
+            and all(t.pos_ in ("NUM", "PROPN", "DET") for t in doc[of.i + 1 : trigger.i])
+        ):
+            return doc[group.i : trigger.i + 1]
+        return None
     start = trigger.i
     while start > trigger.sent.start:
         previous = doc[start - 1]

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from bot.domain import Precision, Status, TemporalExpression
 from bot.nlp.events.syntax import (
+    MARGIN_NOUNS,
     Chain,
     following_clauses,
     predicate_head,
@@ -20,6 +21,7 @@ from bot.nlp.vocabulary import (
     ADJECTIVE_HEDGES,
     CANCEL_WORDS,
     FUTURE_CUES,
+    GATHERING_NOUNS,
     HEDGE_WORDS,
     INVITING_VERBS,
     NEGATED_HEDGES,
@@ -95,6 +97,8 @@ def attached_date(
     top = chain.top
     if top.dep_ == "conj" and chain.ordered_from is None and status_at is None:
         dating.setdefault(top.head.i, len(dating))
+    # Verbs reached across "and": the first of two coordinated verbs.
+    coordinated = {t.head.i for t in chain.tokens if t.dep_ == "conj"}
     venue_verb = _where_clause_verb(top)
     if venue_verb is not None and chain.ordered_from is None and status_at is None:
         dating.setdefault(venue_verb.i, 40)  # "to Pretoria on Friday, where he will meet …"
@@ -109,6 +113,8 @@ def attached_date(
         if i in excluded or i in decision_ids:
             continue
         anchor = _date_anchor(token)
+        if anchor is not None and anchor.i != trigger.i:
+            anchor = _through_margins(anchor)
         if anchor is not None and anchor.i == trigger.i:
             candidates.append((0, expression))
         elif i in own_ids and i not in clause_ids:
@@ -116,6 +122,8 @@ def attached_date(
         elif i in clause_ids:
             candidates.append((1.5, expression))
         elif anchor is not None and anchor.i in dating:
+            if anchor.i in coordinated and expression.tense == "past":
+                continue  # "spoke by phone on Saturday and agreed to meet": the call's day
             candidates.append((2 + dating[anchor.i], expression))
         elif anchor is not None and anchor.i in scheduled_for and _given_for(token):
             candidates.append((2 + scheduled_for[anchor.i], expression))
@@ -123,6 +131,37 @@ def attached_date(
         return None
     candidates.sort(key=lambda c: (c[0], -PRECISION_RANK[c[1].precision]))
     return candidates[0][1]
+
+
+def date_of_sequence(
+    chain: Chain, dates: DateIndex, published: dt.date
+) -> TemporalExpression | None:
+    """ "The schedule begins on Monday with a wreath-laying. He then goes to the palace for
+    the meeting": a step of an itinerary with "then" and no date of its own is on the day
+    of the step before it, in the sentence before."""
+    if not any(c.lower_ == "then" and c.dep_ == "advmod" for t in chain.tokens for c in t.children):
+        return None
+    sent = chain.tokens[0].sent
+    if sent.start == 0:
+        return None
+    before = dates.in_sentence(sent.doc[sent.start - 1])
+    days = [
+        e
+        for _, e in before
+        if e.precision is Precision.DAY and e.date is not None and e.date >= published
+    ]
+    return days[-1] if days else None
+
+
+def _through_margins(anchor: Token) -> Token:
+    """ "talks on the sidelines of Wednesday's summit": the summit's date is the date of what
+    is held on its sidelines, so the date anchors on the verb the sidelines hang on."""
+    if anchor.lemma_.lower() not in GATHERING_NOUNS or anchor.head.lower_ != "of":
+        return anchor
+    margin = anchor.head.head
+    if margin.lower_ not in MARGIN_NOUNS or margin.head.pos_ != "ADP":
+        return anchor
+    return margin.head.head
 
 
 def _given_for(token: Token) -> bool:
@@ -221,6 +260,8 @@ def _context_words(chain: Chain) -> list[Token]:
     top = chain.top
     if top.dep_ in ("acl", "xcomp") and top.head.i != top.i:
         words.append(top.head)  # "a chance that they will meet", "speculation that …"
+    if top.dep_ == "ccomp" and any(c.dep_ == "auxpass" for c in top.head.children):
+        words.append(top.head)  # "it is understood that …", "it is believed that …"
     return words
 
 
@@ -240,9 +281,18 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
             return Status.POSTPONED, True, positions.get(token.i)
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
             return Status.CANCELLED, True, positions.get(token.i)
-    hedged = any(_is_hedge(t) for t in words if t.i != trigger.i) or any(
-        t.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in t.children)
+    being_arranged = any(
+        t.lemma_.lower() in _BEING_ARRANGED
+        and any(c.lower_ == "being" and c.dep_ == "auxpass" for c in t.children)
         for t in words
+    )  # "a meeting is being arranged": not fixed yet
+    hedged = (
+        being_arranged
+        or any(_is_hedge(t) for t in words if t.i != trigger.i)
+        or any(
+            t.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in t.children)
+            for t in words
+        )
     )  # "did not rule out a meeting"
     # "X invited Y to visit": until Y accepts, the visit is only possible.
     invited = any(
@@ -283,6 +333,10 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
         ):
             return "future"  # "is heading", "are meeting"
+    if _there_for(trigger):
+        return "future"  # "who is in Lima for the APEC summit": it is on or to come
+    if any(t.lemma_.lower() in INVITING_VERBS and t.i != trigger.i for t in chain.tokens):
+        return "future"  # "has invited Putin to the G20 summit": a summit still to come
     for token in chain.tokens:
         if token.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in token.children):
             return "future"  # "has not ruled out a meeting": one still to come
@@ -290,18 +344,42 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             continue
         if token.tag_ == "VBN" and token.lemma_.lower() in _PLANNING_PARTICIPLES:
             return "future"  # "has been slotted for 9.30 am", "had been set for Monday"
+
         if token.tag_ == "VBD":
             return "past"
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
             return "past"
+        if token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in _TRAVEL_VERBS:
+            return "future"  # "the following day she goes on to Valletta for talks"
         if token.tag_ in ("VBZ", "VBP"):
             return "present"
     return "present"
 
 
+_BEING_ARRANGED = frozenset(
+    {"arrange", "discuss", "negotiate", "explore", "consider", "plan", "prepare", "work"}
+)
+
+# Verbs of an itinerary, whose present tense tells what is to come ("then flies to Rome").
+_TRAVEL_VERBS = frozenset(
+    {"go", "travel", "fly", "head", "leave", "depart", "move", "continue", "proceed", "arrive"}
+)
+
 _PLANNING_PARTICIPLES = frozenset(
     {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
 )
+
+
+def _there_for(trigger: Token) -> bool:
+    """ "X is in Lima for the summit", "leaders are in town for the talks"."""
+    if trigger.head.lower_ != "for" or trigger.lemma_.lower() not in GATHERING_NOUNS | {"talk"}:
+        return False
+    for ancestor in list(trigger.ancestors)[1:4]:
+        if ancestor.lemma_ == "be" and ancestor.tag_ in ("VBZ", "VBP"):
+            return True
+        if ancestor.pos_ == "VERB":
+            return False
+    return False
 
 
 def _role_infinitive(verb: Token) -> bool:
