@@ -42,7 +42,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
-MARGIN = 0.03  # seconds added to each window for network jitter
+MARGIN = 0.01  # seconds added to each window for network jitter
 MAX_PENDING_REPLIES = 3  # replies waiting for one chat; older ones are dropped
 MAX_RETRIES = 3  # RetryAfter answers waited out for one call before it is raised
 # Calls that post or change a message (rate-limited per chat as well as overall).
@@ -100,6 +100,7 @@ class SharedPacer(BaseRateLimiter[dict[str, Any]]):
         self._group_recent: dict[int | str, deque[float]] = {}
         self._paused_until = 0.0
         self._last_bulk = -1e18
+        self._bulk_gap = self.limits.window / self.limits.overall
         self._waiters: list[_Waiter] = []
         self._seq = itertools.count()
         self._wake: asyncio.Event | None = None
@@ -179,7 +180,7 @@ class SharedPacer(BaseRateLimiter[dict[str, Any]]):
             for waiter in sorted(self._waiters):
                 at = self._chat_ready(waiter.chat, now)
                 if waiter.priority is Priority.BULK:
-                    at = max(at, self._last_bulk + self.limits.window / self.limits.overall)
+                    at = max(at, self._last_bulk + self._bulk_gap)
                 if at <= now:
                     self._grant(waiter, now)
                     break
@@ -211,7 +212,10 @@ class SharedPacer(BaseRateLimiter[dict[str, Any]]):
         self._waiters.remove(waiter)
         self._overall.append(now)
         if waiter.priority is Priority.BULK:
-            self._last_bulk = now
+            # The slot as planned when the loop woke a little late, so that wake-up delays do
+            # not add up over a long broadcast (the window still caps any catching up).
+            planned = self._last_bulk + self._bulk_gap
+            self._last_bulk = planned if now - self._bulk_gap / 2 <= planned <= now else now
         chat = waiter.chat
         if chat is not None:
             self._chat_last[chat] = now
