@@ -314,6 +314,11 @@ async def broadcast_with_faults(
                 run.sent += report.sent
                 run.unknown += report.unknown
                 run.failed_attempts += report.failed - report.unknown - report.deactivated
+                print(
+                    f"    tick {run.ticks}: {len(due):,} due, {report.sent:,} sent, "
+                    f"{report.unknown:,} unknown, {report.failed - report.unknown:,} to retry "
+                    f"later, {report.seconds:.1f} s"
+                )
             elif not _retries_pending(services):
                 break
             services.clock.set(services.clock.now() + dt.timedelta(minutes=1))
