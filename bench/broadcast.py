@@ -21,6 +21,10 @@ Phases, each using the bot's own code (``bot.telegram.delivery.Deliverer`` for t
     have it within the grace period (target: >= 99.9% of the reachable chats), how many
     deliveries ended ``unknown`` (the message arrived, the answer did not) and the time
     against the ideal N/30 s.
+(e) Replies during a broadcast, limits enforced: the broadcast runs while ``--users`` people
+    send /next at random moments; every call goes through the bot's one ``SharedPacer``.
+    Reports the 429s (target 0), the reply latency p50 and p95 (target p95 <= 2 s) and the
+    broadcast time against the ideal (N + replies)/30 s (target within 5%).
 
 The fake runs in its own process (``python -m tests.fakes.bot_api``), as Telegram would; the
 database is a fresh SQLite file in a temporary folder (``--workdir`` to keep it). Chats and
@@ -310,11 +314,62 @@ async def broadcast_with_faults(
                 run.sent += report.sent
                 run.unknown += report.unknown
                 run.failed_attempts += report.failed - report.unknown - report.deactivated
+                print(
+                    f"    tick {run.ticks}: {len(due):,} due, {report.sent:,} sent, "
+                    f"{report.unknown:,} unknown, {report.failed - report.unknown:,} to retry "
+                    f"later, {report.seconds:.1f} s"
+                )
             elif not _retries_pending(services):
                 break
             services.clock.set(services.clock.now() + dt.timedelta(minutes=1))
             run.simulated_minutes += 1
     return run
+
+
+async def broadcast_with_replies(
+    fake: FakeServer, services: Services, database_url: str, *, users: int, workers: int
+) -> tuple[float, list[float], int]:
+    """(broadcast seconds, reply latencies in seconds, replies sent) while ``users`` people
+    send /next at random moments of the broadcast."""
+    due = due_chats(services)
+    expected = (len(due) + users) / TELEGRAM_RATE
+    rng = random.Random(11)
+    latencies: list[float] = []
+    application = bot_application(fake, services, database_url)
+    async with application:
+        deliverer = Deliverer(application.bot, services, workers=workers)
+
+        async def ask(index: int) -> None:
+            await asyncio.sleep(rng.uniform(0.0, expected * 0.9))
+            chat_id = 9_000_000 + index
+            update = Update.de_json(next_update(index + 1, chat_id), application.bot)
+            started = time.monotonic()
+            await application.process_update(update)
+            latencies.append(time.monotonic() - started)
+
+        started = time.monotonic()
+        broadcast_task = asyncio.create_task(deliverer.broadcast(due))
+        await asyncio.gather(*(ask(index) for index in range(users)))
+        report = await broadcast_task
+        elapsed = time.monotonic() - started
+    if report.failures:
+        print(f"  failures: {report.failures[:5]}")
+    return elapsed, latencies, report.sent
+
+
+def next_update(update_id: int, chat_id: int) -> dict[str, Any]:
+    """A /next message from a person in a private chat, as Telegram sends it."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Bench"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Bench"},
+            "text": "/next",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
 
 
 def _retries_pending(services: Services) -> bool:
@@ -405,18 +460,7 @@ async def next_handler_times(
     async with application:
         for index in range(samples):
             chat_id = chat_ids[index % len(chat_ids)]
-            payload = {
-                "update_id": index + 1,
-                "message": {
-                    "message_id": index + 1,
-                    "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private", "first_name": "Bench"},
-                    "from": {"id": chat_id, "is_bot": False, "first_name": "Bench"},
-                    "text": "/next",
-                    "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-                },
-            }
-            update = Update.de_json(payload, application.bot)
+            update = Update.de_json(next_update(index + 1, chat_id), application.bot)
             started = time.perf_counter()
             await application.process_update(update)
             handler_ms.append((time.perf_counter() - started) * 1000)
@@ -449,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-unlimited", action="store_true", help="skip phase (b)")
     parser.add_argument("--skip-next", action="store_true", help="skip phase (c)")
     parser.add_argument("--skip-faults", action="store_true", help="skip phase (d)")
+    parser.add_argument("--skip-replies", action="store_true", help="skip phase (e)")
+    parser.add_argument("--users", type=int, default=100, help="(e) people sending /next (100)")
     parser.add_argument("--timeouts", type=float, default=0.10, help="(d) held answers (0.10)")
     parser.add_argument("--errors", type=float, default=0.05, help="(d) 502 answers (0.05)")
     parser.add_argument("--no-seed", action="store_true", help="do not ingest the seed article")
@@ -550,6 +596,35 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"    elapsed {run.seconds:.1f} s in broadcasts, ideal at 30/s {ideal:.1f} s: "
                 f"{run.seconds / ideal:.3f}× ideal, 429 answered: {stats['limit_429s']}"
+                f"  -> {'OK' if ok else 'MISSED TARGET'}"
+            )
+
+        if not args.skip_replies:
+            fake.control("limits?on=1")
+            fake.control("clear")
+            services.clock = FixedClock(DAY_ONE + dt.timedelta(days=3))  # a new digest
+            print(
+                f"\n(e) {args.chats:,} chats, limits enforced, {args.users} people sending /next "
+                "during the broadcast"
+            )
+            elapsed, latencies, sent = asyncio.run(
+                broadcast_with_replies(
+                    fake, services, database_url, users=args.users, workers=args.workers
+                )
+            )
+            stats = fake.control("stats")
+            ideal = (sent + len(latencies)) / TELEGRAM_RATE
+            p95 = percentile(latencies, 0.95) if latencies else float("inf")
+            ratio = elapsed / ideal if ideal else float("inf")
+            ok = stats["limit_429s"] == 0 and p95 <= 2.0 and ratio <= 1.05
+            failed |= not ok
+            print(
+                f"    replies {len(latencies)}: p50 {statistics.median(latencies):.2f} s, "
+                f"p95 {p95:.2f} s (target <= 2 s); 429 answered: {stats['limit_429s']}"
+            )
+            print(
+                f"    broadcast {sent:,} sent in {elapsed:.1f} s, ideal ({sent:,} + "
+                f"{len(latencies)} replies)/30 = {ideal:.1f} s: {ratio:.3f}× ideal"
                 f"  -> {'OK' if ok else 'MISSED TARGET'}"
             )
 

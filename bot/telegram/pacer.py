@@ -8,7 +8,10 @@ application's PTB rate limiter, so no call can bypass it). A slot is granted whe
 * one message a second in one chat, and at most ``group`` messages a minute in one group.
 
 Waiting calls are served by priority, then in arrival order: a reply to a person goes before
-the digests of a running broadcast (the broadcast yields the next free slot to it). A chat
+the digests of a running broadcast (the broadcast yields the next free slot to it). Broadcast
+messages are also spaced evenly (``window / overall`` apart) rather than let through 30 at a
+time when a window frees: a burst would put many claimed digests in flight at once, and each
+of them is lost (``unknown``) if the bot dies then. A chat
 whose own limit is not yet free does not hold up the others. A ``RetryAfter`` that still
 comes (another process using the token, say) pauses every slot for the time Telegram asks,
 then the call is retried. Under a flood of commands, at most ``MAX_PENDING_REPLIES`` replies
@@ -39,7 +42,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
-MARGIN = 0.03  # seconds added to each window for network jitter
+MARGIN = 0.01  # seconds added to each window for network jitter
 MAX_PENDING_REPLIES = 3  # replies waiting for one chat; older ones are dropped
 MAX_RETRIES = 3  # RetryAfter answers waited out for one call before it is raised
 # Calls that post or change a message (rate-limited per chat as well as overall).
@@ -96,6 +99,8 @@ class SharedPacer(BaseRateLimiter[dict[str, Any]]):
         self._chat_last: dict[int | str, float] = {}
         self._group_recent: dict[int | str, deque[float]] = {}
         self._paused_until = 0.0
+        self._last_bulk = -1e18
+        self._bulk_gap = self.limits.window / self.limits.overall
         self._waiters: list[_Waiter] = []
         self._seq = itertools.count()
         self._wake: asyncio.Event | None = None
@@ -174,6 +179,8 @@ class SharedPacer(BaseRateLimiter[dict[str, Any]]):
             earliest = float("inf")
             for waiter in sorted(self._waiters):
                 at = self._chat_ready(waiter.chat, now)
+                if waiter.priority is Priority.BULK:
+                    at = max(at, self._last_bulk + self._bulk_gap)
                 if at <= now:
                     self._grant(waiter, now)
                     break
@@ -204,6 +211,11 @@ class SharedPacer(BaseRateLimiter[dict[str, Any]]):
     def _grant(self, waiter: _Waiter, now: float) -> None:
         self._waiters.remove(waiter)
         self._overall.append(now)
+        if waiter.priority is Priority.BULK:
+            # The slot as planned when the loop woke a little late, so that wake-up delays do
+            # not add up over a long broadcast (the window still caps any catching up).
+            planned = self._last_bulk + self._bulk_gap
+            self._last_bulk = planned if now - self._bulk_gap / 2 <= planned <= now else now
         chat = waiter.chat
         if chat is not None:
             self._chat_last[chat] = now
