@@ -20,6 +20,7 @@ class AlertStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    UNKNOWN = "unknown"  # sent, but no answer came: Telegram may have it, so never resent
 
 
 # The statuses the calendar lists; a new status is left out until it is added here.

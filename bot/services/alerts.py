@@ -134,3 +134,9 @@ def mark_sent(services: Services, alert_id: int) -> None:
 def mark_failed(services: Services, alert_id: int) -> None:
     with services.session(write=True) as session:
         repository.finish_alert(session, alert_id, AlertStatus.FAILED, None)
+
+
+def mark_unknown(services: Services, alert_id: int) -> None:
+    """The alert was sent and no answer came: it may have arrived, so it is never resent."""
+    with services.session(write=True) as session:
+        repository.finish_alert(session, alert_id, AlertStatus.UNKNOWN, None)
