@@ -19,7 +19,8 @@ class AlertStatus(StrEnum):
 
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # refused for good (the message, the chat): not sent again
+    RETRY = "retry"  # Telegram provably did not take it: claimed again at a later round
     UNKNOWN = "unknown"  # sent, but no answer came: Telegram may have it, so never resent
 
 

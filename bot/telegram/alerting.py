@@ -4,8 +4,9 @@ at most once.
 Each alert is claimed in the database before it is sent (``bot.services.alerts.claim``, unique
 per chat, event and sequence) and sent through the digests' own send path
 (``Deliverer.send_text``), so the rule of ``bot.telegram.delivery`` holds here too: a send
-Telegram provably did not take is retried a few times, then the alert is ``failed``; a send
-that got no answer is ``unknown`` and never sent again.
+Telegram provably did not take is retried a few times, then the alert waits (``retry``) for
+the next round, which claims it again; one Telegram refuses for good is ``failed``; one that
+got no answer is ``unknown`` and never sent again.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ class AlertSender:
                 report.unknown += 1
                 await asyncio.to_thread(alert_service.mark_unknown, self.services, alert_id)
             else:
-                await asyncio.to_thread(alert_service.mark_failed, self.services, alert_id)
+                retry = exc.outcome is DeliveryOutcome.FAILED  # not taken: a later round
+                await asyncio.to_thread(alert_service.mark_failed, self.services, alert_id, retry)
             return
         report.sent += 1
         await asyncio.to_thread(alert_service.mark_sent, self.services, alert_id)
