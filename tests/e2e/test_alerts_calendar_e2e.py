@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -234,3 +236,27 @@ def test_the_bot_serves_http_and_ics_offers_the_webcal_link(
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", port))
+
+
+def test_a_port_in_use_stops_the_bot_with_one_line(harness: BotHarness) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = int(taken.getsockname()[1])
+        env = harness.env(HTTP_HOST="127.0.0.1", HTTP_PORT=str(port))
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            cwd=harness.workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("summit-bot:")]
+    assert errors == [
+        f"summit-bot: HTTP_HOST/HTTP_PORT: cannot listen on 127.0.0.1:{port} "
+        "(Address already in use); choose another port, e.g. HTTP_PORT=8081"
+    ], result.stderr
+    assert "Traceback" not in result.stderr
