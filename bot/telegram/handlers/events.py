@@ -52,7 +52,8 @@ async def ics(update: Update, context: Context) -> None:
         return
     offer = await run_in_thread(calendar.ics_offer, services(context), chat_id_of(update), reset)
     if offer.link is not None:
-        await reply(update, context, offer.link_message)
+        note = "🔑 A new address: the old link no longer works.\n\n" if reset else ""
+        await reply(update, context, note + offer.link_message)
         return
     if reset:
         await reply(update, context, "🔑 This chat's calendar address was replaced.")
