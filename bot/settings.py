@@ -33,6 +33,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DATABASE_CONNECT_TIMEOUT_S = 5
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# A host name, an IPv4 address or an IPv6 address (no scheme, port or path).
+_HOST = re.compile(r"^(?:[A-Za-z0-9_.-]{1,253}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$")
 
 
 class Settings(BaseSettings):
@@ -137,14 +139,28 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("nlp_batch_size", "max_article_bytes", "feed_poll_minutes", "fetch_max_bytes")
+    @field_validator(
+        "nlp_batch_size",
+        "max_article_bytes",
+        "feed_poll_minutes",
+        "fetch_max_bytes",
+        "feed_max_entries",
+        "max_article_chars",
+    )
     @classmethod
     def _at_least_one(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be at least 1")
         return value
 
-    @field_validator("fetch_timeout_seconds")
+    @field_validator("ingest_workers")
+    @classmethod
+    def _count(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+
+    @field_validator("fetch_timeout_seconds", "feed_poll_budget_seconds")
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
@@ -165,13 +181,35 @@ class Settings(BaseSettings):
             raise ValueError("not a TCP port")
         return value
 
+    @field_validator("http_port")
+    @classmethod
+    def _port_or_off(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("not a TCP port")
+        return value
+
+    @field_validator("http_host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        if not _HOST.match(value):
+            raise ValueError("not a host name or IP address")
+        return value
+
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        if not value.strip() or not value.isprintable():
+            raise ValueError("not one line of printable text")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
         database_backend(value)
         return value
 
-    @field_validator("telegram_api_url", "webhook_url")
+    @field_validator("telegram_api_url", "webhook_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None:
@@ -235,6 +273,16 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "feed_poll_minutes": ("minutes between feed polls, at least 1", "30"),
     "fetch_timeout_seconds": ("seconds, more than 0", "20"),
     "fetch_max_bytes": ("a number of bytes, at least 1", "10485760"),
+    "user_agent": ("one line of printable text", "SummitDigestBot/0.1 (+https://example.org)"),
+    "fetch_allow_private": ("true or false", "false"),
+    "fetch_allow_networks": (
+        "IP networks or addresses, separated by commas (or nothing)",
+        "10.1.0.0/16,192.168.5.7",
+    ),
+    "feed_max_entries": ("a number of entries, at least 1", "200"),
+    "feed_poll_budget_seconds": ("seconds, more than 0", "600"),
+    "max_article_chars": ("a number of characters, at least 1", "50000"),
+    "ingest_workers": ("a number of processes, 0 or more (0: one per core, at most 4)", "0"),
     "telegram_bot_token": (
         "the token from @BotFather (digits, a colon, letters)",
         "123456:ABC-DEF1234ghIkl",
@@ -249,6 +297,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "default_timezone": ("an IANA time zone name", "Europe/Berlin"),
     "default_digest_time": ("a time of day HH:MM from 00:00 to 23:59", "08:00"),
     "missed_digest_grace_hours": ("hours, 0 or more", "3"),
+    "http_host": ("the host name or IP address to listen on", "127.0.0.1"),
+    "http_port": ("a TCP port from 1 to 65535, or 0 for no HTTP", "8080"),
+    "public_url": ("the http(s) URL people reach the web side at", "https://summits.example.org"),
     "bot_now": ("an ISO 8601 date-time", "2025-10-27T06:00:00Z"),
     "log_level": (f"one of {', '.join(LOG_LEVELS)}", "INFO"),
 }

@@ -143,14 +143,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.services.context import services_from_settings
     from bot.services.digests import digest_for
     from bot.services.rendering import html_to_text
     from bot.store.migrate import upgrade_database
-    from bot.telegram.app import make_services
 
     settings = get_settings()
     upgrade_database(settings.database_url)
-    services = make_services(settings)
+    services = services_from_settings(settings)
     from bot.services.chats import get_chat
 
     chat = get_chat(services, args.chat)

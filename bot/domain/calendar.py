@@ -19,7 +19,9 @@ class AlertStatus(StrEnum):
 
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # refused for good (the message, the chat): not sent again
+    RETRY = "retry"  # Telegram provably did not take it: claimed again at a later round
+    UNKNOWN = "unknown"  # sent, but no answer came: Telegram may have it, so never resent
 
 
 # The statuses the calendar lists; a new status is left out until it is added here.

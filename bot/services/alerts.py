@@ -116,12 +116,17 @@ def due_alerts(services: Services, limit: int = MAX_ALERTS_PER_ROUND) -> list[Al
 
 
 def claim(services: Services, alert: Alert) -> int | None:
-    """Claim the alert before sending it; None when it was already claimed (never send)."""
+    """Claim the alert before sending it (again, when it waits to be retried); None when it
+    was already claimed (never send)."""
+    key = (alert.chat_id, alert.event.id, alert.event.sequence)
     try:
         with services.session(write=True) as session:
-            return repository.claim_alert(
-                session, alert.chat_id, alert.event.id, alert.event.sequence, services.now()
-            )
+            again = repository.reclaim_alert(session, *key)
+            if again is not None:
+                return again
+            if repository.alert_claimed(session, *key):
+                return None
+            return repository.claim_alert(session, *key, services.now())
     except IntegrityError:
         return None
 
@@ -131,6 +136,15 @@ def mark_sent(services: Services, alert_id: int) -> None:
         repository.finish_alert(session, alert_id, AlertStatus.SENT, services.now())
 
 
-def mark_failed(services: Services, alert_id: int) -> None:
+def mark_failed(services: Services, alert_id: int, retry: bool = False) -> None:
+    """Not delivered: with ``retry`` (Telegram provably did not take it) the next round
+    claims it again; else it is given up."""
+    status = AlertStatus.RETRY if retry else AlertStatus.FAILED
     with services.session(write=True) as session:
-        repository.finish_alert(session, alert_id, AlertStatus.FAILED, None)
+        repository.finish_alert(session, alert_id, status, None)
+
+
+def mark_unknown(services: Services, alert_id: int) -> None:
+    """The alert was sent and no answer came: it may have arrived, so it is never resent."""
+    with services.session(write=True) as session:
+        repository.finish_alert(session, alert_id, AlertStatus.UNKNOWN, None)

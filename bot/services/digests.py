@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.domain.calendar import EventView
 from bot.domain.delivery import DeliveryStatus
 from bot.services import chats as chat_service
 from bot.services.changes import since_last_digest
@@ -34,7 +35,6 @@ from bot.services.context import Services
 from bot.services.events import upcoming
 from bot.services.rendering import day_label, group_by_day, make_entry
 from bot.services.schedule import Frequency, Slot, due_slot, zone
-from bot.services.views import EventView
 from bot.store.models import ChatRow, DeliveryRow, DigestItemRow, FollowRow
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from bot.domain import Precision
-from bot.services.views import EventView
+from bot.domain.calendar import EventView
 
 # The bundled templates: the top-level templates/ folder, shipped in the package as
 # bot/templates (a symlink in the checkout), found through importlib.resources.

@@ -401,10 +401,34 @@ def alert_subscribers(session: Session) -> list[tuple[ChatRow, list[str]]]:
 
 
 def alert_claimed(session: Session, chat_id: int, event_id: int, sequence: int) -> bool:
+    """True when the alert was claimed and is not waiting to be retried."""
     query = select(AlertRow.id).where(
-        AlertRow.chat_id == chat_id, AlertRow.event_id == event_id, AlertRow.sequence == sequence
+        AlertRow.chat_id == chat_id,
+        AlertRow.event_id == event_id,
+        AlertRow.sequence == sequence,
+        AlertRow.status != AlertStatus.RETRY,
     )
     return session.scalars(query.limit(1)).first() is not None
+
+
+def reclaim_alert(session: Session, chat_id: int, event_id: int, sequence: int) -> int | None:
+    """Claim again an alert waiting to be retried; None when there is none (or another
+    process claimed it first: the update is conditional on the status)."""
+    query = select(AlertRow.id).where(
+        AlertRow.chat_id == chat_id,
+        AlertRow.event_id == event_id,
+        AlertRow.sequence == sequence,
+        AlertRow.status == AlertStatus.RETRY,
+    )
+    alert_id = session.scalars(query.limit(1)).first()
+    if alert_id is None:
+        return None
+    claimed = session.execute(
+        update(AlertRow)
+        .where(AlertRow.id == alert_id, AlertRow.status == AlertStatus.RETRY)
+        .values(status=AlertStatus.PENDING)
+    )
+    return alert_id if claimed.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
 def claim_alert(

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, TelegramError
@@ -28,15 +29,15 @@ from telegram.request import BaseRequest
 
 from bot.errors import SummitBotError
 from bot.services import digests as digest_service
-from bot.services.clock import Clock, clock_from_setting
-from bot.services.context import ServiceConfig, Services
+from bot.services import health
+from bot.services.context import Services, services_from_settings
 from bot.services.ingestion import Ingestion
-from bot.services.rendering import Renderer
 from bot.services.wording import plural
 from bot.settings import Settings
-from bot.store.db import make_engine, make_session_factory
+from bot.store.db import make_engine
 from bot.store.migrate import upgrade_database
 from bot.telegram import keyboards
+from bot.telegram.alerting import AlertSender
 from bot.telegram.commands import COMMANDS
 from bot.telegram.common import BotState, Context
 from bot.telegram.common import state as state_of
@@ -45,6 +46,7 @@ from bot.telegram.handlers import basic, membership
 from bot.telegram.handlers import settings as prefs
 from bot.telegram.pacer import ReplyDropped, SharedPacer
 from bot.telegram.scheduler import DigestDispatcher
+from bot.web.server import WebServer, start_for_bot
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ _COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 CONSOLE_TOKEN = "0:console"
 JOB_DIGESTS = "digest-dispatcher"
 JOB_FEEDS = "feed-poller"
+JOB_ALERTS = "alerts"
 
 
 @dataclass(slots=True)
@@ -65,25 +68,10 @@ class Runtime:
     engine: Engine
     state: BotState
     dispatcher: DigestDispatcher | None = None
+    alerts: AlertSender | None = None
+    web: WebServer | None = None
     poll_feeds: bool = True
-
-
-def make_services(
-    settings: Settings, clock: Clock | None = None, engine: Engine | None = None
-) -> Services:
-    """Services for ``settings``: database sessions, the clock, the templates."""
-    engine = engine or make_engine(settings.database_url)
-    return Services(
-        sessions=make_session_factory(engine),
-        clock=clock or clock_from_setting(settings.bot_now),
-        renderer=Renderer(settings.templates_dir),
-        config=ServiceConfig(
-            default_timezone=settings.default_timezone,
-            default_digest_time=settings.default_digest_time,
-            missed_digest_grace=dt.timedelta(hours=settings.missed_digest_grace_hours),
-            admin_ids=frozenset(settings.admin_ids),
-        ),
-    )
+    serve_http: bool = True  # HTTP_HOST:HTTP_PORT (the console chat serves none)
 
 
 def build_application(
@@ -92,12 +80,14 @@ def build_application(
     services: Services | None = None,
     request: BaseRequest | None = None,
     poll_feeds: bool = True,
+    serve_http: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot: every handler, the error handler, the jobs, the rate limiter.
+    """The bot: every handler, the error handler, the jobs, the rate limiter, and (with
+    ``serve_http``) the web side on HTTP_HOST:HTTP_PORT in the bot's event loop.
 
     ``request`` replaces the HTTP client (the console chat captures requests locally).
     """
-    runtime = _runtime(settings, services, poll_feeds)
+    runtime = _runtime(settings, services, poll_feeds, serve_http)
     builder = _builder(settings, runtime)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -107,12 +97,14 @@ def build_application(
     return application
 
 
-def _runtime(settings: Settings, services: Services | None, poll_feeds: bool) -> Runtime:
+def _runtime(
+    settings: Settings, services: Services | None, poll_feeds: bool, serve_http: bool
+) -> Runtime:
     engine = make_engine(settings.database_url)
-    services = services or make_services(settings, engine=engine)
+    services = services or services_from_settings(settings, engine=engine)
     state = BotState(services=services, commands=COMMANDS)
     state.ingestion = Ingestion(services, settings)
-    return Runtime(settings, engine, state, poll_feeds=poll_feeds)
+    return Runtime(settings, engine, state, poll_feeds=poll_feeds, serve_http=serve_http)
 
 
 def _builder(settings: Settings, runtime: Runtime) -> ApplicationBuilder:  # type: ignore[type-arg]
@@ -190,15 +182,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: Application, runtime: Runtime) -> None:  # type: ignore[type-arg]
-    """Migrate the database, set the command menus, start the digest and feed jobs."""
+    """Migrate the database, serve HTTP, set the command menus, start the digest, alert and
+    feed jobs."""
     await asyncio.to_thread(_prepare_database, runtime)
+    if runtime.serve_http:
+        settings = runtime.settings
+        runtime.web = await start_for_bot(
+            runtime.state.services, settings.http_host, settings.http_port
+        )
     await _set_command_menus(application.bot, runtime.settings)
     jobs = application.job_queue
     if jobs is None:
         raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
     _schedule_digests(jobs, application.bot, runtime)
+    _schedule_alerts(jobs, runtime)
     if runtime.poll_feeds and runtime.state.ingestion is not None:
-        _schedule_feed_polls(jobs, runtime.state.ingestion, runtime.settings.feed_poll_minutes)
+        _schedule_feed_polls(jobs, runtime)
 
 
 def _prepare_database(runtime: Runtime) -> None:
@@ -231,10 +230,12 @@ def _schedule_digests(jobs: JobQueue, bot: Bot, runtime: Runtime) -> None:  # ty
 
     async def tick(_: Context) -> None:
         await dispatcher.tick()
+        await _beat(services, health.DISPATCHER)
 
     async def started(_: Context) -> None:
         log.info("bot started")
         await dispatcher.tick()  # a digest missed while down (within the grace) goes out now
+        await _beat(services, health.DISPATCHER)
 
     jobs.run_repeating(
         tick,
@@ -246,8 +247,31 @@ def _schedule_digests(jobs: JobQueue, bot: Bot, runtime: Runtime) -> None:  # ty
     jobs.run_once(started, when=0, name="startup")
 
 
-def _schedule_feed_polls(jobs: JobQueue, ingestion: Ingestion, minutes: int) -> None:  # type: ignore[type-arg]
+def _schedule_alerts(jobs: JobQueue, runtime: Runtime) -> None:  # type: ignore[type-arg]
+    """Every minute: the alerts of changes to followed meetings, each sent at most once."""
+    deliverer = runtime.state.deliverer
+    assert deliverer is not None  # made with the dispatcher
+    sender = AlertSender(runtime.state.services, deliverer)
+    runtime.alerts = sender
+
+    async def send(_: Context) -> None:
+        await sender.send_due()
+
+    jobs.run_repeating(
+        send,
+        interval=60,
+        first=5,
+        name=JOB_ALERTS,
+        job_kwargs={"misfire_grace_time": 30, "coalesce": True},
+    )
+
+
+def _schedule_feed_polls(jobs: JobQueue, runtime: Runtime) -> None:  # type: ignore[type-arg]
     """Poll the due feeds every FEED_POLL_MINUTES, in a worker thread."""
+    ingestion = runtime.state.ingestion
+    assert ingestion is not None
+    services = runtime.state.services
+    minutes = runtime.settings.feed_poll_minutes
 
     async def poll(_: Context) -> None:
         try:
@@ -255,6 +279,7 @@ def _schedule_feed_polls(jobs: JobQueue, ingestion: Ingestion, minutes: int) -> 
         except SummitBotError as exc:
             log.warning("feed polling: %s", exc)
             return
+        await _beat(services, health.FEED_POLLER)
         if results:
             log.info("polled %s", plural(len(results), "feed"))
 
@@ -268,9 +293,24 @@ def _schedule_feed_polls(jobs: JobQueue, ingestion: Ingestion, minutes: int) -> 
 
 
 async def _post_stop(application: Application, runtime: Runtime) -> None:  # type: ignore[type-arg]
-    """Let a running broadcast finish the messages in flight, then stop it."""
+    """Let a running broadcast finish the messages in flight, then stop it; stop serving
+    HTTP."""
+    if runtime.alerts is not None:
+        runtime.alerts.stop()
     if runtime.dispatcher is not None:
         await runtime.dispatcher.stop()
+    if runtime.web is not None:
+        await runtime.web.stop()
+        runtime.web = None
+
+
+async def _beat(services: Services, job: str) -> None:
+    """Record that ``job`` ran (``/healthz`` reports its age); a database hiccup is logged,
+    and the job goes on."""
+    try:
+        await asyncio.to_thread(health.beat, services, job)
+    except SQLAlchemyError as exc:
+        log.warning("could not record the %s heartbeat: %s", job, exc)
 
 
 async def _post_shutdown(application: Application, runtime: Runtime) -> None:  # type: ignore[type-arg]

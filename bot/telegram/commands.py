@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Update
 
 from bot.telegram.common import Context
-from bot.telegram.handlers import admin, basic, events, follows, subscription
+from bot.telegram.handlers import admin, alerts, basic, events, follows, subscription
 from bot.telegram.handlers import settings as prefs
 
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -49,7 +49,11 @@ COMMANDS = CommandTable(
         Command("next", events.next_meeting, "the next upcoming meeting"),
         Command("upcoming", events.upcoming, "the next N meetings (default 5): /upcoming 10"),
         Command("digest", events.digest, "the digest now, as the schedule would post it"),
-        Command("ics", events.ics, "the upcoming meetings as a calendar file"),
+        Command(
+            "ics",
+            events.ics,
+            "the upcoming meetings for your calendar; /ics reset gives a new address",
+        ),
         Command("following", follows.following, "what this chat follows"),
         Command("settings", prefs.settings_command, "time zone, digest time and frequency"),
         Command("start", basic.start, "what this bot does"),
@@ -80,6 +84,12 @@ COMMANDS = CommandTable(
             "unfollow",
             follows.unfollow,
             "stop following a name: /unfollow Xi Jinping",
+            Scope.GROUP_ADMIN,
+        ),
+        Command(
+            "alerts",
+            alerts.alerts,
+            "hear at once when a followed meeting changes: /alerts on",
             Scope.GROUP_ADMIN,
         ),
         Command("ingest", admin.ingest, "ingest an article URL: /ingest https://…", Scope.OPERATOR),

@@ -25,13 +25,14 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.services import events as event_service
 from bot.services.clock import Clock, OffsetClock, clock_from_setting
+from bot.services.context import services_from_settings
 from bot.services.ingestion import SAMPLE_ARTICLE, Ingestion
 from bot.services.rendering import html_to_text
 from bot.services.wording import moment_label
 from bot.settings import Settings
 from bot.store.db import make_engine
 from bot.store.migrate import upgrade_database
-from bot.telegram.app import build_application, make_services
+from bot.telegram.app import build_application
 
 CONSOLE_CHAT_ID = 1
 CONSOLE_USER = {"id": 1, "is_bot": False, "first_name": "You", "username": "console_user"}
@@ -246,7 +247,7 @@ class Console:
         if text.lower() in ("/quit", "/exit", "quit", "exit"):
             return False
         command, _, argument = text.partition(" ")
-        if command == "/ics" and argument.strip():
+        if command == "/ics" and argument.strip() and argument.strip().casefold() != "reset":
             # The console saves the calendar where the user asks (a file or a folder).
             self.request.save_next_file_as = Path(argument.strip()).expanduser()
             text = command
@@ -276,7 +277,7 @@ def prepare_store(settings: Settings, out: Printer) -> Clock:
     engine = make_engine(settings.database_url)
     try:
         upgrade_database(engine)
-        services = make_services(settings, engine=engine)
+        services = services_from_settings(settings, engine=engine)
         ingestion = Ingestion(services, settings)
         if ingestion.article_count() == 0:
             out(f"The database is empty: reading the sample article ({SAMPLE_ARTICLE.name})…")
@@ -316,9 +317,11 @@ async def run_console(
     settings = settings.model_copy(
         update={"admin_ids": [*settings.admin_ids, CONSOLE_USER["id"]], "telegram_bot_token": None}
     )
-    services = make_services(settings, clock=clock)
+    services = services_from_settings(settings, clock=clock)
     request = ConsoleRequest(out)
-    application = build_application(settings, services=services, request=request, poll_feeds=False)
+    application = build_application(
+        settings, services=services, request=request, poll_feeds=False, serve_http=False
+    )
     console = Console(application, request)
     await application.initialize()
     if application.post_init is not None:

@@ -31,6 +31,7 @@ _SCRUBBED = (
     "TEMPLATES_DIR",
     "DEFAULT_TIMEZONE",
     "DEFAULT_DIGEST_TIME",
+    "PUBLIC_URL",
 )
 
 
@@ -47,6 +48,8 @@ def bot_env(
             "DEFAULT_TIMEZONE": "UTC",
             "PYTHONUNBUFFERED": "1",
             "HOME": str(workdir),
+            # No HTTP unless a test asks (HTTP_PORT=...): parallel bots would share port 8080.
+            "HTTP_PORT": "0",
         }
     )
     if api is not None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.services.clock import FixedClock
+from bot.services.context import services_from_settings
 from bot.settings import Settings
 from bot.store import upgrade_database
-from bot.telegram.app import make_services
 from bot.telegram.console import run_console
 from tests.integration.test_bot_services import add_event
 
@@ -19,7 +19,7 @@ async def test_console_chat(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     upgrade_database(url)
     now = dt.datetime(2025, 10, 27, 6, 0, tzinfo=dt.UTC)
-    services = make_services(Settings(database_url=url), clock=FixedClock(now))
+    services = services_from_settings(Settings(database_url=url), clock=FixedClock(now))
     add_event(services, "Donald Trump meets Sanae Takaichi", dt.date(2025, 10, 28), place="Tokyo")
     lines = iter(["/next", "", "/settings", "4", "/stats", "/quit", "/never-read"])
     output: list[str] = []
@@ -38,7 +38,7 @@ async def test_console_chat(tmp_path: Path) -> None:
 async def test_console_ends_at_eof(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     upgrade_database(url)
-    services = make_services(Settings(database_url=url))
+    services = services_from_settings(Settings(database_url=url))
     add_event(services, "APEC summit", dt.date(2025, 10, 31))
     output: list[str] = []
     settings = Settings(
@@ -54,7 +54,7 @@ async def test_console_ics_is_saved_where_asked(
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     upgrade_database(url)
     now = dt.datetime(2025, 10, 27, 6, 0, tzinfo=dt.UTC)
-    services = make_services(Settings(database_url=url), clock=FixedClock(now))
+    services = services_from_settings(Settings(database_url=url), clock=FixedClock(now))
     add_event(services, "APEC summit", dt.date(2025, 10, 31))
     work, folder = tmp_path / "work", tmp_path / "calendars"
     work.mkdir()

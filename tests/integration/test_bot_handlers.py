@@ -15,10 +15,11 @@ from telegram.ext import Application
 
 from bot.services import chats
 from bot.services.clock import FixedClock
+from bot.services.context import services_from_settings
 from bot.services.rendering import html_to_text
 from bot.settings import Settings
 from bot.store import upgrade_database
-from bot.telegram.app import build_application, make_services
+from bot.telegram.app import build_application
 from bot.telegram.console import ConsoleRequest
 from tests.integration.test_bot_services import add_event
 
@@ -92,7 +93,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[tuple[App, ConsoleRequest]]:
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     upgrade_database(url)
     settings = Settings(database_url=url, admin_ids=[ADMIN], telegram_bot_token=None)
-    services = make_services(settings, clock=FixedClock(NOW))
+    services = services_from_settings(settings, clock=FixedClock(NOW))
     add_event(
         services,
         "Donald Trump meets Sanae Takaichi",

@@ -92,13 +92,13 @@ def test_every_redirect_hop_is_checked(server: LocalServer, secret: LocalServer)
 def test_bot_ingest_reports_the_failure_not_its_reason(
     tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from bot.services.context import services_from_settings
     from bot.store import upgrade_database
-    from bot.telegram.app import make_services
 
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     upgrade_database(url)
     settings = Settings(database_url=url, fetch_timeout_seconds=2.0)
-    ingestion = Ingestion(make_services(settings), settings, FakeExtractor())
+    ingestion = Ingestion(services_from_settings(settings), settings, FakeExtractor())
     port = server.httpd.server_address[1]
     with caplog.at_level(logging.WARNING):
         report = ingestion.ingest_url(f"http://127.1:{port}/secret")
@@ -110,8 +110,9 @@ def test_bot_ingest_reports_the_failure_not_its_reason(
 @pytest.fixture
 async def admin_chat(tmp_path: Path) -> AsyncIterator[Any]:
     from bot.services.clock import FixedClock
+    from bot.services.context import services_from_settings
     from bot.store import upgrade_database
-    from bot.telegram.app import build_application, make_services
+    from bot.telegram.app import build_application
     from bot.telegram.console import ConsoleRequest
     from tests.integration.test_bot_handlers import ADMIN, NOW, Chat
 
@@ -126,7 +127,7 @@ async def admin_chat(tmp_path: Path) -> AsyncIterator[Any]:
         fetch_allow_private=True,
         fetch_timeout_seconds=1.0,
     )
-    services = make_services(settings, clock=FixedClock(NOW))
+    services = services_from_settings(settings, clock=FixedClock(NOW))
     request = ConsoleRequest(out=lambda _: None, files_dir=tmp_path)
     app = build_application(settings, services=services, request=request, poll_feeds=False)
     app.bot_data["state"].ingestion = Ingestion(services, settings, FakeExtractor())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain import Precision, Status
+from bot.domain.calendar import EventView, SourceLink
 from bot.services.rendering import (
     MESSAGE_LIMIT,
     Renderer,
@@ -21,7 +22,6 @@ from bot.services.rendering import (
     split_message,
     tg_len,
 )
-from bot.services.views import EventView, SourceLink
 
 UTC = dt.UTC
 TODAY = dt.date(2025, 10, 27)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.calendar import EventView, SourceLink
 from bot.services.rendering import (
     DAY_CUT,
     EVENT_CUT,
@@ -18,7 +19,6 @@ from bot.services.rendering import (
     tg_len,
 )
 from bot.services.stats import Stats
-from bot.services.views import EventView, SourceLink
 from tests.unit.test_bot_rendering import assert_telegram_html
 
 UTC = dt.UTC

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 
 from bot.services import calendar, digests, meetings
+from bot.services.errors import InvalidInputError
 from bot.services.wording import plural
 from bot.telegram.common import (
     Context,
@@ -12,6 +13,7 @@ from bot.telegram.common import (
     chat_id_of,
     reply,
     reply_all,
+    require_chat_admin,
     run_in_thread,
     services,
 )
@@ -39,16 +41,30 @@ async def digest(update: Update, context: Context) -> None:
 
 
 async def ics(update: Update, context: Context) -> None:
-    """Send the upcoming (followed) meetings as an .ics calendar file."""
-    data, count = await run_in_thread(calendar.ics_bytes, services(context), chat_id_of(update))
-    if not count:
+    """The chat's calendar: a webcal:// subscription link when ``PUBLIC_URL`` is set, else an
+    .ics file of the upcoming (followed) meetings. ``/ics reset`` replaces the chat's
+    calendar address (administrators in groups), so the old link stops working."""
+    args = args_of(context)
+    reset = [arg.casefold() for arg in args[:1]] == ["reset"]
+    if args and not reset:
+        raise InvalidInputError("Send /ics for the calendar, or /ics reset for a new address.")
+    if reset and not await require_chat_admin(update, context):
+        return
+    offer = await run_in_thread(calendar.ics_offer, services(context), chat_id_of(update), reset)
+    if offer.link is not None:
+        note = "🔑 A new address: the old link no longer works.\n\n" if reset else ""
+        await reply(update, context, note + offer.link_message)
+        return
+    if reset:
+        await reply(update, context, "🔑 This chat's calendar address was replaced.")
+    if not offer.count or offer.data is None:
         await reply(update, context, "Nothing upcoming to put in a calendar right now.")
         return
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_document(
         chat.id,
-        InputFile(data, filename="upcoming-summits.ics"),
-        caption=f"🗓 {plural(count, 'upcoming meeting')} — open the file to "
+        InputFile(offer.data, filename="upcoming-summits.ics"),
+        caption=f"🗓 {plural(offer.count, 'upcoming meeting')} — open the file to "
         "add them to your calendar.",
     )
