@@ -132,7 +132,7 @@ def test_httpx_request_lines_are_debug_only(tmp_path: Path) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/page.html"
-        env = bot_env(tmp_path, f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+        env = bot_env(tmp_path, f"sqlite:///{tmp_path / 'bot.sqlite3'}", FETCH_ALLOW_PRIVATE="true")
         quiet = run_cli(["ingest", "--quiet", "--published", "2025-03-03", url], env, tmp_path)
         verbose = run_cli(
             ["-v", "ingest", "--quiet", "--published", "2025-03-03", url], env, tmp_path

@@ -254,7 +254,7 @@ def test_the_next_digest_says_once_what_happened_to_meetings_shown(
         digest = digests.build_digest(services, chat)
         delivery = digests.claim(services, 1, key)
         assert delivery is not None
-        digests.mark_sent(services, delivery, digest, [1])
+        digests.mark_sent(services, delivery.delivery_id, digest, [1])
         return html_to_text("\n".join(digest.messages))
 
     assert "Since your last digest" not in send("daily:2025-10-27")
