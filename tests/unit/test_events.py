@@ -781,6 +781,12 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["- | 2025-12-18 | scheduled | European Council meeting"],
     ),
+    (
+        "leaders-gather-for-a-named-gathering",
+        "World leaders gather next week for the UN General Assembly in New York.",
+        MONDAY,
+        ["- | 2025-11-03 | scheduled | UN General Assembly"],
+    ),
     # Hedged meetings without "will meet".
     (
         "being-arranged",

@@ -162,7 +162,7 @@ def analyse(
 ) -> Mention | None:
     chain = climb(trigger)
     own = own_tokens(trigger, triggers)
-    summit = summit_name(trigger)
+    summit = summit_name(trigger) or _gathering_attended(trigger)
     summit = summit or group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
     participants, partnered, partners = _participants(trigger, chain, own, names, gathering)
@@ -378,6 +378,18 @@ def _part_of_gathering(trigger: Token) -> bool:
 
 _PLURAL_GATHERINGS = {"summits": "summit", "meetings": "meeting", "conferences": "conference",
                       "forums": "forum", "sessions": "session"}  # fmt: skip
+
+
+def _gathering_attended(trigger: Token) -> str | None:
+    """ "Leaders gather this week for the UN General Assembly": the gathering they come for."""
+    if trigger.pos_ != "VERB" or trigger.lemma_.lower() not in ("gather", "convene", "assemble"):
+        return None
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "at"):
+            for target in child.children:
+                if target.dep_ == "pobj" and target.lower_ in GATHERING_NOUNS:
+                    return summit_name(target)
+    return None
 
 
 def split_gatherings(mention: Mention) -> list[Mention]:
