@@ -526,6 +526,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Sharif+Erdogan | - | scheduled | -", "Sharif+Aliyev | - | scheduled | -"],
     ),
     (
+        "partners-named-by-office-only",
+        "Lula will hold bilateral talks with the leaders of Comoros, Turkiye and the UAE on "
+        "Friday.",
+        MONDAY,
+        ["Lula | 2025-10-31 | scheduled | -"],
+    ),
+    (
         "pair-together-is-one-meeting",
         "Putin and Xi will hold talks together with Modi in Kazan on Tuesday.",
         MONDAY,
@@ -561,6 +568,20 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
             "Baerbock | 2025-10-30 | scheduled | -",
             "Baerbock+Abela | 2025-10-31 | scheduled | -",
         ],
+    ),
+    (
+        "where-after-to-be-in",
+        "Antony Blinken will be in Valletta on Thursday. On Wednesday, he is to be in Ankara, "
+        "where he will meet Hakan Fidan.",
+        MONDAY,
+        ["Blinken+Fidan | 2025-10-29 | scheduled | -"],
+    ),
+    (
+        "receive-a-title-only-guest",
+        "President Kassym-Jomart Tokayev will receive the U.S. Secretary of State, whose "
+        "two-day visit is slated from Friday.",
+        MONDAY,
+        ["Tokayev+us | 2025-10-31 | scheduled | -"],
     ),
     (
         "courtesy-call",

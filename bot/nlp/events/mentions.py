@@ -64,6 +64,7 @@ class Mention:
     bilateral: bool = False  # one of the bilaterals a list of partners was split into
     separate: bool = False  # "a separate summit": not one already mentioned
     of_gathering: bool = False  # "the main session of the summit": part of the summit named
+    unnamed_partners: bool = False  # "talks with the leaders of Comoros and Turkiye"
 
 
 def is_trigger(token: Token) -> bool:
@@ -216,6 +217,7 @@ def analyse(
         days=duration_days(trigger),
         separate=any(c.lower_ in ("separate", "different") for c in trigger.lefts),
         of_gathering=_part_of_gathering(trigger),
+        unnamed_partners=_unnamed_partners(trigger),
     )
 
 
@@ -357,6 +359,17 @@ def _announced(trigger: Token, chain: Chain) -> bool:
 _PARTS_OF_GATHERINGS = frozenset(
     {"session", "plenary", "retreat", "dinner", "banquet", "lunch", "opening", "segment"}
 )
+
+
+def _unnamed_partners(trigger: Token) -> bool:
+    """ "bilateral talks with the leaders of Comoros, Turkiye and the UAE": partners are
+    given by office and country, not by name — a meeting all the same."""
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for target in child.children:
+                if target.dep_ == "pobj" and target.lemma_.lower() in PERSON_NOUNS:
+                    return any(t.ent_type_ in ("GPE", "NORP") for t in target.subtree)
+    return False
 
 
 def _part_of_gathering(trigger: Token) -> bool:

@@ -212,8 +212,9 @@ def _is_meeting(draft: _Draft) -> bool:
         return True
     if not draft.participants:
         return False
-    # One person and a place, or one person at a summit ("a summit with Trump").
-    return any(m.place or _family(m) == "summit" for m in draft.mentions)
+    # One person and a place, or one person at a summit ("a summit with Trump"), or one
+    # person and partners named by office ("talks with the leaders of Comoros and Turkiye").
+    return any(m.place or _family(m) == "summit" or m.unnamed_partners for m in draft.mentions)
 
 
 def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None) -> _Draft | None:

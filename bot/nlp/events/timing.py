@@ -102,6 +102,8 @@ def attached_date(
     venue_verb = _where_clause_verb(top)
     if venue_verb is not None and chain.ordered_from is None and status_at is None:
         dating.setdefault(venue_verb.i, 40)  # "to Pretoria on Friday, where he will meet …"
+        if venue_verb.dep_ == "xcomp":
+            dating.setdefault(venue_verb.head.i, 41)  # "on Wednesday he is to be in Ankara"
     # Clauses about the meeting: "the summit, which opens on Tuesday", "a visit to Mexico
     # City that had been planned for Wednesday" — but not "that was postponed this year",
     # which dates the postponement.
