@@ -584,6 +584,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Tokayev+us | 2025-10-31 | scheduled | -"],
     ),
     (
+        "during-that-stay",
+        "Premier Li Qiang will land in Perth on November 3 and leave from Sydney on November 5. "
+        "During that stay, he and Anthony Albanese will co-chair the annual leaders' meeting.",
+        MONDAY,
+        ["Li+Albanese | 2025-11-03 | scheduled | -"],
+    ),
+    (
         "courtesy-call",
         "UN envoy Mariam Haddad will pay a courtesy call on President Bola Tinubu in Abuja "
         "on Wednesday.",

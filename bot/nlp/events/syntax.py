@@ -188,6 +188,12 @@ def subject_of(chain: Chain) -> Token | None:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child not in chain.tokens:
                 return child
+        for aux in token.children:
+            if aux.dep_ == "aux":
+                # "he and Albanese will co-chair": the parser hangs the subject on "will".
+                subjects = [c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subjects:
+                    return subjects[0]
         if token.dep_ == "xcomp":
             # "Albright invited Geremek to visit": the one invited goes, not who invited.
             objects = [c for c in token.head.children if c.dep_ == "dobj"]
