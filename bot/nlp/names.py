@@ -130,6 +130,12 @@ class NameIndex:
                 return self.by_office.get(office_key(office)) if office is not None else None
             if len(ent) == 2 and ent[0].lower_ == "the" and ent[1].lower_ in self.by_office:
                 return self.by_office[ent[1].lower_]  # "the pope" after "Pope Francis"
+            for appos in (c for t in ent for c in t.children):
+                # "the emir of Qatar, Sheikh Tamim bin Hamad Al Thani": the name given
+                if appos.dep_ == "appos" and appos.ent_type_ == "PERSON":
+                    name = self.by_part.get(fold(appos.text))
+                    if name:
+                        return name
             return _clean_title(ent)
         return self.by_part.get(fold(token.text))
 

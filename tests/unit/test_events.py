@@ -985,6 +985,24 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Albanese | 2026-09-08 | scheduled | Pacific Islands Forum Leaders Meeting"],
     ),
     (
+        "title-with-the-name-in-apposition",
+        "Narendra Modi will also meet the emir of Qatar, Sheikh Tamim bin Hamad Al Thani, on "
+        "Thursday.",
+        MONDAY,
+        ["Modi+Tamim | 2025-10-30 | scheduled | -"],
+    ),
+    (
+        "itinerary-of-a-minister-in-the-present",
+        "U.S. Secretary of State Marco Rubio begins an Asian tour on Monday. On Tuesday he flies "
+        "to Tokyo to meet Prime Minister Sanae Takaichi. He ends the trip in Beijing, where he "
+        "meets Wang Yi on Friday.",
+        MONDAY,
+        [
+            "Rubio+Takaichi | 2025-10-28 | scheduled | -",
+            "Rubio+Wang | 2025-10-31 | scheduled | -",
+        ],
+    ),
+    (
         "alias-is-one-person",
         "Crown Prince Mohammed bin Salman will meet Recep Tayyip Erdogan in Ankara on Friday. "
         "MBS and Erdoğan last met in Jeddah.",
