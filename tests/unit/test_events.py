@@ -686,6 +686,15 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
     ),
     # Gatherings are events of their own, named as the text names them.
     (
+        "coordinated-gatherings-share-the-verb",
+        "On Thursday, Prabowo Subianto will chair the Retreat Session and the BIMP-EAGA Summit.",
+        MONDAY,
+        [
+            "Prabowo | 2025-10-30 | scheduled | Retreat Session",
+            "Prabowo | 2025-10-30 | scheduled | BIMP-EAGA Summit",
+        ],
+    ),
+    (
         "acronym-summit",
         "The SAARC summit will be held in Kathmandu on November 26.",
         MONDAY,

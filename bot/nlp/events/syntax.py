@@ -62,6 +62,11 @@ def climb(trigger: Token) -> Chain:
         if head.i == current.i or current.dep_ in CLAUSE_BOUNDARIES:
             break
         through_margin = len(tokens) >= 2 and tokens[-2].lower_ in MARGIN_NOUNS
+        if current.dep_ == "conj" and head.pos_ in ("NOUN", "PROPN"):
+            # "chair the Retreat Session and the IMT-GT Summit": both hang on "chair".
+            tokens.append(head)
+            current = head
+            continue
         if (
             head.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
             and head.lemma_.lower() not in LIGHT_NOUNS
