@@ -902,6 +902,14 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
             "Lula+Maduro | 2025-10-28 | possible | -",
         ],
     ),
+    (
+        "talks-between-two-countries",
+        "Ukrainian President Volodymyr Zelensky said on Monday that Russian President Vladimir "
+        "Putin should come. Direct talks between Russia and Ukraine could take place in "
+        "Istanbul on Thursday.",
+        MONDAY,
+        ["Zelensky+Putin | 2025-10-30 | possible | -"],
+    ),
     # A summit named after two countries is a meeting of their leaders.
     (
         "country-pair-summit",

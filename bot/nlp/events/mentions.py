@@ -167,7 +167,7 @@ def analyse(
     summit = summit or group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
     participants, partnered, partners = _participants(trigger, chain, own, names, gathering)
-    pair = country_pair(summit, names)
+    pair = country_pair(summit, names) or _between_countries(trigger, names)
     if pair:
         # "a Korea-Japan summit": the two countries' leaders meet; not a gathering.
         summit, gathering, participants, partnered, partners = None, False, pair, True, pair[1:]
@@ -308,6 +308,23 @@ def country_pair(summit: str | None, names: NameIndex) -> list[str]:
         people[missing[0]] = names.protagonist
     found = [p for p in people if p]
     return found if len(found) == 2 and found[0] != found[1] else []
+
+
+def _between_countries(trigger: Token, names: NameIndex) -> list[str]:
+    """ "direct talks between Russia and Ukraine": the two countries' leaders as the article
+    introduced them ("Russian President Vladimir Putin", "Ukrainian President Zelensky")."""
+    for child in trigger.children:
+        if child.dep_ != "prep" or child.lower_ != "between":
+            continue
+        objects = [c for c in child.children if c.dep_ == "pobj"]
+        sides = [o for obj in objects for o in (obj, *obj.conjuncts)]
+        countries = [t for t in sides if t.ent_type_ == "GPE"]
+        if len(countries) != 2 or len(sides) != 2:
+            return []
+        people = [names.by_country.get(country_key(t.text)) for t in countries]
+        if all(people) and people[0] != people[1]:
+            return [p for p in people if p]
+    return []
 
 
 def split_partners(mention: Mention) -> list[Mention]:
