@@ -55,6 +55,7 @@ class NameIndex:
             and not _in_place(ent)
             and is_person_name(_clean(ent))
         ]
+        people.extend(_unlabelled_partners(doc))
         # Longest names first, so that "Xi Jinping" claims "Xi" before a bare "Xi" does.
         for ent in sorted(people, key=lambda e: (-len(_parts(e.text)), e.start)):
             index._add(strip_titles(_clean(ent)), ent.ent_id_)
@@ -129,6 +130,12 @@ class NameIndex:
                 return self.by_office.get(office_key(office)) if office is not None else None
             if len(ent) == 2 and ent[0].lower_ == "the" and ent[1].lower_ in self.by_office:
                 return self.by_office[ent[1].lower_]  # "the pope" after "Pope Francis"
+            for appos in (c for t in ent for c in t.children):
+                # "the emir of Qatar, Sheikh Tamim bin Hamad Al Thani": the name given
+                if appos.dep_ == "appos" and appos.ent_type_ == "PERSON":
+                    name = self.by_part.get(fold(appos.text))
+                    if name:
+                        return name
             return _clean_title(ent)
         return self.by_part.get(fold(token.text))
 
@@ -176,6 +183,9 @@ def _office_of_country(token: Token) -> str | None:
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
     if after is not None and after.pos_ == "PROPN":
         return None
+    named_after = token.i + 3 < len(doc) and doc[token.i + 3].pos_ == "PROPN"
+    if after is not None and after.lower_ == "of" and named_after:
+        return None  # "Secretary of State Antony Blinken": a name follows
     first = token.i
     if first > 1 and doc[first - 1].lower_ in _OFFICE_QUALIFIERS:
         first -= 1  # "Japan's Prime Minister"
@@ -194,12 +204,19 @@ def _title_of_country(token: Token) -> str | None:
     if token.i > 0 and doc[token.i - 1].lower_ in _OFFICE_QUALIFIERS:
         office.insert(0, doc[token.i - 1])
     before = doc[office[0].i - 1] if office[0].i > 0 else None
-    if before is None or before.tag_ != "POS" or office[0].i < 2:
+    if before is None:
+        return None
+    end = token.i + 1
+    if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].is_title:
+        end += 2  # "Secretary of State"
+    title = doc[office[0].i : end].text
+    if before.ent_type_ in ("GPE", "NORP") and before.tag_ != "POS":
+        return f"{before.text} {title}"  # "the U.S. Secretary of State"
+    if before.tag_ != "POS" or office[0].i < 2:
         return None
     country = doc[office[0].i - 2]
     if country.ent_type_ != "GPE":
         return None
-    title = " ".join(t.text for t in office)
     return f"{title[:1].upper()}{title[1:]} of {country.text}"
 
 
@@ -234,6 +251,39 @@ def _is_nationality(ent: Span) -> bool:
     return ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS | {"prime", "foreign"}
 
 
+_BODY_WORDS = frozenset(
+    {"commission", "union", "bank", "group", "inc", "corp", "ltd", "company", "fund",
+     "organisation", "organization", "agency", "office", "ministry", "party", "university"}
+)  # fmt: skip
+_MEETING_HEADS = frozenset({"meet", "receive", "host", "welcome", "with", "see"})
+
+
+def _unlabelled_partners(doc: Doc) -> list[Span]:
+    """Names the model did not label that are met: "he will meet Hakan Fidan", "talks with
+    Robert Abela" — two to four capitalised words, the object of a meeting verb or of "with"."""
+    found: list[Span] = []
+    known = {fold(t.text) for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
+    for token in doc:
+        if token.pos_ != "PROPN" or token.ent_type_ in ("PERSON", "TITLE", "GPE", "LOC", "FAC"):
+            continue
+        if token.dep_ not in ("dobj", "pobj"):
+            continue
+        if token.head.lemma_.lower() not in _MEETING_HEADS:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].is_title:
+            start -= 1
+        words = doc[start : token.i + 1]
+        capitalised = all(w.is_title and w.ent_type_ in ("", "ORG", "NORP") for w in words)
+        if any(fold(w.text) in _NOT_NAMES or fold(w.text) in _BODY_WORDS for w in words):
+            continue  # "the European Commission", "Goldman Sachs Bank"
+        if any(fold(w.text) in known for w in words):
+            continue  # part of a person the model found ("Pena Nieto" after "Enrique Pena")
+        if 2 <= len(words) <= 4 and capitalised and not any(w.lower_ in TITLE_WORDS for w in words):
+            found.append(Span(doc, start, token.i + 1, label="PERSON"))
+    return found
+
+
 def _in_place(ent: Span) -> bool:
     """ "in Honiara": a one-word "person" right after "in" is a place the model missed."""
     doc = ent.doc
@@ -259,11 +309,13 @@ def _joined_people(doc: Doc) -> list[Span]:
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
-        start = ent.start
+        start, end = ent.start, ent.end
         while start > 0 and _given_name(doc[start - 1]):
             start -= 1  # "Ilham" before a listed "Aliyev" is part of the name
-        if start != ent.start:
-            ent = Span(doc, start, ent.end, label="PERSON", span_id=ent.ent_id_)
+        while end < len(doc) and _given_name(doc[end]) and doc[end].dep_ != "appos":
+            end += 1  # "Enrique Pena" + "Nieto": the model cut the name short
+        if (start, end) != (ent.start, ent.end):
+            ent = Span(doc, start, end, label="PERSON", span_id=ent.ent_id_)
         if joined and joined[-1].end == ent.start and not joined[-1][-1].is_punct:
             previous = joined.pop()
             ent = Span(doc, previous.start, ent.end, label="PERSON", span_id=ent.ent_id_)

@@ -526,6 +526,13 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         ["Sharif+Erdogan | - | scheduled | -", "Sharif+Aliyev | - | scheduled | -"],
     ),
     (
+        "partners-named-by-office-only",
+        "Lula will hold bilateral talks with the leaders of Comoros, Turkiye and the UAE on "
+        "Friday.",
+        MONDAY,
+        ["Lula | 2025-10-31 | scheduled | -"],
+    ),
+    (
         "pair-together-is-one-meeting",
         "Putin and Xi will hold talks together with Modi in Kazan on Tuesday.",
         MONDAY,
@@ -561,6 +568,27 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
             "Baerbock | 2025-10-30 | scheduled | -",
             "Baerbock+Abela | 2025-10-31 | scheduled | -",
         ],
+    ),
+    (
+        "where-after-to-be-in",
+        "Antony Blinken will be in Valletta on Thursday. On Wednesday, he is to be in Ankara, "
+        "where he will meet Hakan Fidan.",
+        MONDAY,
+        ["Blinken+Fidan | 2025-10-29 | scheduled | -"],
+    ),
+    (
+        "receive-a-title-only-guest",
+        "President Kassym-Jomart Tokayev will receive the U.S. Secretary of State, whose "
+        "two-day visit is slated from Friday.",
+        MONDAY,
+        ["Tokayev+us | 2025-10-31 | scheduled | -"],
+    ),
+    (
+        "during-that-stay",
+        "Premier Li Qiang will land in Perth on November 3 and leave from Sydney on November 5. "
+        "During that stay, he and Anthony Albanese will co-chair the annual leaders' meeting.",
+        MONDAY,
+        ["Li+Albanese | 2025-11-03 | scheduled | -"],
     ),
     (
         "courtesy-call",
@@ -657,6 +685,15 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         [],
     ),
     # Gatherings are events of their own, named as the text names them.
+    (
+        "coordinated-gatherings-share-the-verb",
+        "On Thursday, Prabowo Subianto will chair the Retreat Session and the BIMP-EAGA Summit.",
+        MONDAY,
+        [
+            "Prabowo | 2025-10-30 | scheduled | Retreat Session",
+            "Prabowo | 2025-10-30 | scheduled | BIMP-EAGA Summit",
+        ],
+    ),
     (
         "acronym-summit",
         "The SAARC summit will be held in Kathmandu on November 26.",
@@ -781,6 +818,12 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["- | 2025-12-18 | scheduled | European Council meeting"],
     ),
+    (
+        "leaders-gather-for-a-named-gathering",
+        "World leaders gather next week for the UN General Assembly in New York.",
+        MONDAY,
+        ["- | 2025-11-03 | scheduled | UN General Assembly"],
+    ),
     # Hedged meetings without "will meet".
     (
         "being-arranged",
@@ -858,6 +901,14 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
             "Lula+Canel | 2025-10-28 | possible | -",
             "Lula+Maduro | 2025-10-28 | possible | -",
         ],
+    ),
+    (
+        "talks-between-two-countries",
+        "Ukrainian President Volodymyr Zelensky said on Monday that Russian President Vladimir "
+        "Putin should come. Direct talks between Russia and Ukraine could take place in "
+        "Istanbul on Thursday.",
+        MONDAY,
+        ["Zelensky+Putin | 2025-10-30 | possible | -"],
     ),
     # A summit named after two countries is a meeting of their leaders.
     (
@@ -949,6 +1000,24 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         "September 8.",
         MONDAY,
         ["Albanese | 2026-09-08 | scheduled | Pacific Islands Forum Leaders Meeting"],
+    ),
+    (
+        "title-with-the-name-in-apposition",
+        "Narendra Modi will also meet the emir of Qatar, Sheikh Tamim bin Hamad Al Thani, on "
+        "Thursday.",
+        MONDAY,
+        ["Modi+Tamim | 2025-10-30 | scheduled | -"],
+    ),
+    (
+        "itinerary-of-a-minister-in-the-present",
+        "U.S. Secretary of State Marco Rubio begins an Asian tour on Monday. On Tuesday he flies "
+        "to Tokyo to meet Prime Minister Sanae Takaichi. He ends the trip in Beijing, where he "
+        "meets Wang Yi on Friday.",
+        MONDAY,
+        [
+            "Rubio+Takaichi | 2025-10-28 | scheduled | -",
+            "Rubio+Wang | 2025-10-31 | scheduled | -",
+        ],
     ),
     (
         "alias-is-one-person",

@@ -116,3 +116,20 @@ def test_follow_finds_one_person_however_written() -> None:
     assert matches_follows(view, ["MBS"])
     assert matches_follows(view, ["Saudi Arabia", "mohammed bin salman"])
     assert not matches_follows(view, ["Kim Jong-un"])
+
+
+def test_store_merges_one_meeting_however_the_names_are_spelt() -> None:
+    import datetime as dt
+
+    from bot.domain import Event, Precision
+    from bot.store.merge import event_key, match_score
+
+    day = dt.date(2030, 6, 12)
+    a = Event(participants=["Donald Trump", "Kim Jong Un"], date=day, precision=Precision.DAY)
+    b = Event(participants=["Trump", "Kim Jong-un"], date=day, precision=Precision.DAY)
+    c = Event(participants=["Recep Tayyip Erdoğan", "MBS"], date=None)
+    d = Event(participants=["Erdogan", "Mohammed bin Salman"], date=None)
+    assert event_key(a) == event_key(b)
+    assert match_score(a, b) == 100
+    assert event_key(c) == event_key(d)
+    assert match_score(c, d) is not None

@@ -64,6 +64,7 @@ class Mention:
     bilateral: bool = False  # one of the bilaterals a list of partners was split into
     separate: bool = False  # "a separate summit": not one already mentioned
     of_gathering: bool = False  # "the main session of the summit": part of the summit named
+    unnamed_partners: bool = False  # "talks with the leaders of Comoros and Turkiye"
 
 
 def is_trigger(token: Token) -> bool:
@@ -162,11 +163,11 @@ def analyse(
 ) -> Mention | None:
     chain = climb(trigger)
     own = own_tokens(trigger, triggers)
-    summit = summit_name(trigger)
+    summit = summit_name(trigger) or _gathering_attended(trigger)
     summit = summit or group_summit(trigger, chain)
     gathering = summit is not None or trigger.lemma_.lower() in ("summit", "conference", "forum")
     participants, partnered, partners = _participants(trigger, chain, own, names, gathering)
-    pair = country_pair(summit, names)
+    pair = country_pair(summit, names) or _between_countries(trigger, names)
     if pair:
         # "a Korea-Japan summit": the two countries' leaders meet; not a gathering.
         summit, gathering, participants, partnered, partners = None, False, pair, True, pair[1:]
@@ -216,6 +217,7 @@ def analyse(
         days=duration_days(trigger),
         separate=any(c.lower_ in ("separate", "different") for c in trigger.lefts),
         of_gathering=_part_of_gathering(trigger),
+        unnamed_partners=_unnamed_partners(trigger),
     )
 
 
@@ -308,6 +310,23 @@ def country_pair(summit: str | None, names: NameIndex) -> list[str]:
     return found if len(found) == 2 and found[0] != found[1] else []
 
 
+def _between_countries(trigger: Token, names: NameIndex) -> list[str]:
+    """ "direct talks between Russia and Ukraine": the two countries' leaders as the article
+    introduced them ("Russian President Vladimir Putin", "Ukrainian President Zelensky")."""
+    for child in trigger.children:
+        if child.dep_ != "prep" or child.lower_ != "between":
+            continue
+        objects = [c for c in child.children if c.dep_ == "pobj"]
+        sides = [o for obj in objects for o in (obj, *obj.conjuncts)]
+        countries = [t for t in sides if t.ent_type_ == "GPE"]
+        if len(countries) != 2 or len(sides) != 2:
+            return []
+        people = [names.by_country.get(country_key(t.text)) for t in countries]
+        if all(people) and people[0] != people[1]:
+            return [p for p in people if p]
+    return []
+
+
 def split_partners(mention: Mention) -> list[Mention]:
     """One bilateral per partner: "Modi will hold talks with Sunak, Kishida and Scholz" is
     Modi–Sunak, Modi–Kishida and Modi–Scholz, each with the list's date and place.
@@ -359,6 +378,17 @@ _PARTS_OF_GATHERINGS = frozenset(
 )
 
 
+def _unnamed_partners(trigger: Token) -> bool:
+    """ "bilateral talks with the leaders of Comoros, Turkiye and the UAE": partners are
+    given by office and country, not by name — a meeting all the same."""
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for target in child.children:
+                if target.dep_ == "pobj" and target.lemma_.lower() in PERSON_NOUNS:
+                    return any(t.ent_type_ in ("GPE", "NORP") for t in target.subtree)
+    return False
+
+
 def _part_of_gathering(trigger: Token) -> bool:
     """ "the main session of the summit", "the leaders' retreat of the forum"."""
     if trigger.lemma_.lower() not in _PARTS_OF_GATHERINGS:
@@ -378,6 +408,18 @@ def _part_of_gathering(trigger: Token) -> bool:
 
 _PLURAL_GATHERINGS = {"summits": "summit", "meetings": "meeting", "conferences": "conference",
                       "forums": "forum", "sessions": "session"}  # fmt: skip
+
+
+def _gathering_attended(trigger: Token) -> str | None:
+    """ "Leaders gather this week for the UN General Assembly": the gathering they come for."""
+    if trigger.pos_ != "VERB" or trigger.lemma_.lower() not in ("gather", "convene", "assemble"):
+        return None
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "at"):
+            for target in child.children:
+                if target.dep_ == "pobj" and target.lower_ in GATHERING_NOUNS:
+                    return summit_name(target)
+    return None
 
 
 def split_gatherings(mention: Mention) -> list[Mention]:

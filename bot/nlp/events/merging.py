@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.domain import Event, Precision, Status, TemporalExpression
 from bot.nlp.events.mentions import (
@@ -40,16 +40,41 @@ def _summit_words(summit: str | None) -> set[str]:
 @dataclass(slots=True)
 class _Draft:
     mentions: list[Mention]
+    # What the mentions say, worked out again only when a mention is added: every new
+    # mention is compared with the drafts, so these are read far more often than changed.
+    _seen: int = -1
+    _participants: list[str] = field(default_factory=list)
+    _summit: str | None = None
+    _date: TemporalExpression | None = None
 
-    @property
-    def participants(self) -> list[str]:
+    def _refresh(self) -> None:
+        if self._seen == len(self.mentions):
+            return
+        self._seen = len(self.mentions)
         seen: list[str] = []
         for mention in self.mentions:
             seen.extend(p for p in mention.participants if p not in seen)
-        return seen
+        self._participants = seen
+        self._summit = self._name()
+        dated = [m.date for m in self.mentions if m.date is not None]
+        self._date = max(dated, key=lambda d: PRECISION_RANK[d.precision]) if dated else None
+
+    @property
+    def participants(self) -> list[str]:
+        self._refresh()
+        return self._participants
 
     @property
     def summit(self) -> str | None:
+        self._refresh()
+        return self._summit
+
+    @property
+    def date(self) -> TemporalExpression | None:
+        self._refresh()
+        return self._date
+
+    def _name(self) -> str | None:
         """The longest name a dated mention gives, with a second such name in brackets
         ("summit of the Gulf Cooperation Council (Supreme Council's 40th session)")."""
         summits = sorted({m.summit for m in self.mentions if m.summit}, key=len, reverse=True)
@@ -60,10 +85,10 @@ class _Draft:
         others = [n for n in dated if n != main and n.lower() not in main.lower()]
         return f"{main} ({others[0]})" if others else main
 
-    @property
-    def date(self) -> TemporalExpression | None:
-        dated = [m.date for m in self.mentions if m.date is not None]
-        return max(dated, key=lambda d: PRECISION_RANK[d.precision]) if dated else None
+
+# How many of the latest events a mention is compared with: an article names far fewer
+# meetings than this, and the bound keeps the cost linear in very long texts.
+RECENT_DRAFTS = 80
 
 
 def _window(expression: TemporalExpression) -> tuple[dt.date, dt.date] | None:
@@ -212,13 +237,15 @@ def _is_meeting(draft: _Draft) -> bool:
         return True
     if not draft.participants:
         return False
-    # One person and a place, or one person at a summit ("a summit with Trump").
-    return any(m.place or _family(m) == "summit" for m in draft.mentions)
+    # One person and a place, or one person at a summit ("a summit with Trump"), or one
+    # person and partners named by office ("talks with the leaders of Comoros and Turkiye").
+    return any(m.place or _family(m) == "summit" or m.unnamed_partners for m in draft.mentions)
 
 
 def _best_draft(mention: Mention, drafts: list[_Draft], protagonist: str | None) -> _Draft | None:
     """The event a mention belongs to: most shared names first, then the latest."""
-    fitting = [(n, d) for n, d in enumerate(drafts) if _belongs(mention, d, protagonist)]
+    recent = list(enumerate(drafts))[-RECENT_DRAFTS:]
+    fitting = [(n, d) for n, d in recent if _belongs(mention, d, protagonist)]
     if not fitting:
         return None
     mine = _surnames(mention.participants)
@@ -272,7 +299,7 @@ def _latest_alike(drafts: list[_Draft], mention: Mention) -> _Draft:
     for draft in reversed(drafts):
         if any(m.trigger.lemma_.lower() == lemma for m in draft.mentions):
             return draft
-    dated = [d for d in drafts if mention.date is not None and d.date is not None]
+    dated = [d for d in drafts[-RECENT_DRAFTS:] if mention.date is not None and d.date is not None]
     for draft in reversed(dated):
         if _dates_agree(mention.date, draft.date):
             return draft

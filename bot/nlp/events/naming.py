@@ -93,6 +93,9 @@ def _topic(trigger: Token) -> Token | None:
 # "the AU Executive Council"); legislatures are left out where meeting words are found.
 _BODIES = frozenset({"council", "commission", "committee", "group", "forum", "club"})
 
+# "World leaders", "Regional leaders": leaders in general, not a group's members.
+_NOT_GROUPS = frozenset({"world", "global", "regional", "top", "senior", "key", "foreign"})
+
 # Words before a gathering's name that describe the mention, not the gathering.
 _NOT_NAME_ADJECTIVES = frozenset(
     {"separate", "first", "next", "upcoming", "planned", "proposed", "possible", "new",
@@ -134,7 +137,11 @@ def group_summit(trigger: Token, chain: Chain) -> str | None:
         return None
     if subject.tag_ not in ("NNS", "NNPS"):
         return None  # "the President of the Republic will meet …" is one person
-    group = [c for c in subject.lefts if c.dep_ == "compound" and is_name_word(c)]
+    group = [
+        c
+        for c in subject.lefts
+        if c.dep_ == "compound" and is_name_word(c) and c.lower_ not in _NOT_GROUPS
+    ]
     if group:  # "NATO leaders will meet", "European Union leaders"
         start = min(t.i for c in group for t in c.subtree)
         return trigger.doc[start : group[-1].i + 1].text + " summit"

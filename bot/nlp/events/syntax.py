@@ -62,6 +62,11 @@ def climb(trigger: Token) -> Chain:
         if head.i == current.i or current.dep_ in CLAUSE_BOUNDARIES:
             break
         through_margin = len(tokens) >= 2 and tokens[-2].lower_ in MARGIN_NOUNS
+        if current.dep_ == "conj" and head.pos_ in ("NOUN", "PROPN"):
+            # "chair the Retreat Session and the IMT-GT Summit": both hang on "chair".
+            tokens.append(head)
+            current = head
+            continue
         if (
             head.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
             and head.lemma_.lower() not in LIGHT_NOUNS
@@ -188,6 +193,12 @@ def subject_of(chain: Chain) -> Token | None:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child not in chain.tokens:
                 return child
+        for aux in token.children:
+            if aux.dep_ == "aux":
+                # "he and Albanese will co-chair": the parser hangs the subject on "will".
+                subjects = [c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subjects:
+                    return subjects[0]
         if token.dep_ == "xcomp":
             # "Albright invited Geremek to visit": the one invited goes, not who invited.
             objects = [c for c in token.head.children if c.dep_ == "dobj"]

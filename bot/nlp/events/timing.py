@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -102,6 +102,8 @@ def attached_date(
     venue_verb = _where_clause_verb(top)
     if venue_verb is not None and chain.ordered_from is None and status_at is None:
         dating.setdefault(venue_verb.i, 40)  # "to Pretoria on Friday, where he will meet …"
+        if venue_verb.dep_ == "xcomp":
+            dating.setdefault(venue_verb.head.i, 41)  # "on Wednesday he is to be in Ankara"
     # Clauses about the meeting: "the summit, which opens on Tuesday", "a visit to Mexico
     # City that had been planned for Wednesday" — but not "that was postponed this year",
     # which dates the postponement.
@@ -139,18 +141,47 @@ def date_of_sequence(
     """ "The schedule begins on Monday with a wreath-laying. He then goes to the palace for
     the meeting": a step of an itinerary with "then" and no date of its own is on the day
     of the step before it, in the sentence before."""
-    if not any(c.lower_ == "then" and c.dep_ == "advmod" for t in chain.tokens for c in t.children):
+    then = any(c.lower_ == "then" and c.dep_ == "advmod" for t in chain.tokens for c in t.children)
+    stay = _during_the_stay(chain)
+    if not (then or stay):
         return None
     sent = chain.tokens[0].sent
     if sent.start == 0:
         return None
     before = dates.in_sentence(sent.doc[sent.start - 1])
-    days = [
-        e
-        for _, e in before
-        if e.precision is Precision.DAY and e.date is not None and e.date >= published
-    ]
-    return days[-1] if days else None
+    days = list(
+        dict.fromkeys(
+            e
+            for _, e in before
+            if e.precision is Precision.DAY and e.date is not None and e.date >= published
+        )
+    )
+    if not days:
+        return None
+    if then:
+        return days[-1]
+    # "He will land on June 15 and leave on June 18. During that stay, he will meet …": the
+    # stay is the span of the sentence before.
+    first, last = days[0], days[-1]
+    end = last.end_date or last.date
+    return replace(first, end_date=end) if end and first.date and end > first.date else first
+
+
+_STAYS = frozenset({"stay", "visit", "trip", "tour", "time"})
+
+
+def _during_the_stay(chain: Chain) -> bool:
+    """ "During that stay", "during the visit": the period just described."""
+    heads = [*chain.tokens, *(c for t in chain.tokens for c in t.children if c.dep_ == "aux")]
+    for token in heads:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "during":
+                for target in child.children:
+                    if target.lemma_.lower() in _STAYS and any(
+                        c.lower_ in ("that", "this", "the", "his", "her") for c in target.lefts
+                    ):
+                        return True
+    return False
 
 
 def _through_margins(anchor: Token) -> Token:
