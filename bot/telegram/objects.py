@@ -38,6 +38,8 @@ _RESTRICTED_PERMISSIONS = (
     "can_invite_users",
     "can_pin_messages",
     "can_manage_topics",
+    "can_edit_tag",
+    "can_react_to_messages",
 )
 
 
@@ -72,12 +74,14 @@ def bot_user(user_id: int, username: str, first_name: str) -> dict[str, Any]:
     }
 
 
-def private_chat(user_id: int, first_name: str = "Test") -> dict[str, Any]:
+def private_chat(
+    user_id: int, first_name: str = "Test", username: str | None = None
+) -> dict[str, Any]:
     return {
         "id": user_id,
         "type": "private",
         "first_name": first_name,
-        "username": f"user{user_id}",
+        "username": username or f"user{user_id}",
     }
 
 
