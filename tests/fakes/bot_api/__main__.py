@@ -19,7 +19,9 @@ def _serve_forever(api: FakeBotAPI) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="A fake Telegram Bot API server on loopback.")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fakes.bot_api", description="A fake Telegram Bot API on loopback."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=DEFAULT_TOKEN)
