@@ -1,9 +1,11 @@
 """Benchmark: one digest to many subscribed chats through the loopback fake Bot API, and the
 /next handler's time with many events stored.
 
-    .venv/bin/python bench/broadcast.py                  # 10,000 chats (about 6 minutes)
-    .venv/bin/python bench/broadcast.py --chats 600      # about 20 s at 30 messages/s
-    .venv/bin/python bench/broadcast.py --skip-limited --events 100000
+    .venv/bin/python -m bench.broadcast                  # 10,000 chats (about 6 minutes)
+    .venv/bin/python -m bench.broadcast --chats 600      # about 20 s at 30 messages/s
+    .venv/bin/python -m bench.broadcast --skip-limited --events 100000
+
+Run it as a module from the project root (``-m``): the fake is imported from ``tests.fakes``.
 
 Phases, each using the bot's own code (``bot.telegram.delivery.Deliverer`` for the fan-out,
 ``bot.services`` and ``bot.store`` for the data, the /next handler of ``bot.telegram``):
@@ -28,7 +30,8 @@ Phases, each using the bot's own code (``bot.telegram.delivery.Deliverer`` for t
 
 The fake runs in its own process (``python -m tests.fakes.bot_api``), as Telegram would; the
 database is a fresh SQLite file in a temporary folder (``--workdir`` to keep it). Chats and
-events are written in bulk as the store's rows, not through 10,000 /subscribe commands.
+events are written in bulk as the store's rows (events by ``tests.fakes.calendar``, the one
+builder of synthetic event rows), not through 10,000 /subscribe commands.
 """
 
 from __future__ import annotations
@@ -51,29 +54,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from sqlalchemy import func, insert, select
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, Defaults, ExtBot
+from telegram.request import HTTPXRequest
 
-from sqlalchemy import func, insert, select  # noqa: E402
-from telegram import Update  # noqa: E402
-from telegram.constants import ParseMode  # noqa: E402
-from telegram.ext import Application, Defaults, ExtBot  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
+from bot.domain import Status
+from bot.domain.delivery import DeliveryStatus
+from bot.services.clock import FixedClock
+from bot.services.context import ServiceConfig, Services
+from bot.services.digests import delivery_counts, due_chats
+from bot.services.rendering import Renderer
+from bot.settings import Settings
+from bot.store import make_session_factory, upgrade_database
+from bot.store.models import ArticleRow, ChatRow, EventRow, MentionRow
+from bot.telegram.app import build_application
+from bot.telegram.delivery import DEFAULT_WORKERS, Deliverer, Pacer
+from tests.fakes.bot_api import DEFAULT_TOKEN
+from tests.fakes.bot_process import SEED, bot_env, run_cli
+from tests.fakes.calendar import synthetic_events, synthetic_mentions
 
-from bot.domain.delivery import DeliveryStatus  # noqa: E402
-from bot.services.clock import FixedClock  # noqa: E402
-from bot.services.context import ServiceConfig, Services  # noqa: E402
-from bot.services.digests import delivery_counts, due_chats  # noqa: E402
-from bot.services.rendering import Renderer  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.store import make_session_factory, upgrade_database  # noqa: E402
-from bot.store.models import ArticleRow, ChatRow, EventRow, MentionRow  # noqa: E402
-from bot.telegram.app import build_application  # noqa: E402
-from bot.telegram.delivery import DEFAULT_WORKERS, Deliverer, Pacer  # noqa: E402
-from tests.fakes.bot_api import DEFAULT_TOKEN  # noqa: E402
-from tests.fakes.bot_process import SEED, bot_env, run_cli  # noqa: E402
-
+ROOT = Path(__file__).resolve().parent.parent  # the fake's process runs from here
 TELEGRAM_RATE = 30.0  # messages per second, Telegram's overall limit
 DAY_ONE = dt.datetime(2025, 10, 27, 6, 0, 30, tzinfo=dt.UTC)  # the 06:00 digest is due
 SUBSCRIBED_AT = dt.datetime(2025, 10, 27, 5, 0, tzinfo=dt.UTC)
@@ -208,52 +210,28 @@ def add_events(services: Services, count: int) -> None:
             select(func.min(ArticleRow.id)).where(ArticleRow.source == "bench://article/0")
         )
         assert first_article is not None
-        events = []
+        # The random draws, in the order the benchmark has always made them.
+        draws: list[tuple[list[str], str, int | None]] = []
         for index in range(count):
-            a, b = rng.sample(PEOPLE, 2)
+            pair = rng.sample(PEOPLE, 2)
             place = rng.choice(PLACES)
-            date = None if index % 20 == 0 else start + dt.timedelta(days=rng.randrange(1100))
-            events.append(
-                {
-                    "key": f"bench:{existing + index}",
-                    "summit_key": None,
-                    "title": f"{a} meets {b}",
-                    "participants": [a, b],
-                    "summit": None,
-                    "place": place,
-                    "date": date,
-                    "end_date": None,
-                    "last_day": date,
-                    "precision": "day" if date else "unknown",
-                    "status": "possible" if index % 7 == 0 else "scheduled",
-                    "first_reported": start,
-                    "last_reported": start,
-                    "changes": [],
-                    "first_seen": SUBSCRIBED_AT,
-                    "updated_at": SUBSCRIBED_AT,
-                }
-            )
+            draws.append((pair, place, None if index % 20 == 0 else rng.randrange(1100)))
+        events = synthetic_events(
+            count,
+            start,
+            people=lambda i: draws[i][0],
+            place_of=lambda i: draws[i][1],
+            day_of=lambda i: draws[i][2],
+            status_of=lambda i: Status.POSSIBLE if i % 7 == 0 else Status.SCHEDULED,
+            stamp=SUBSCRIBED_AT,
+            key_prefix=f"bench:{existing}",
+        )
         session.execute(insert(EventRow), events)
         first_event = session.scalar(
-            select(func.min(EventRow.id)).where(EventRow.key == f"bench:{existing}")
+            select(func.min(EventRow.id)).where(EventRow.key == f"bench:{existing}:0")
         )
         assert first_event is not None
-        mentions = [
-            {
-                "event_id": first_event + index,
-                "article_id": first_article + index // 100,
-                "published": start,
-                "participants": event["participants"],
-                "summit": None,
-                "place": event["place"],
-                "date": event["date"],
-                "end_date": None,
-                "precision": event["precision"],
-                "status": event["status"],
-                "evidence": "",
-            }
-            for index, event in enumerate(events)
-        ]
+        mentions = synthetic_mentions(events, first_event, lambda i: first_article + i // 100)
         session.execute(insert(MentionRow), mentions)
 
 

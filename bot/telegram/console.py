@@ -33,18 +33,18 @@ from bot.settings import Settings
 from bot.store.db import make_engine
 from bot.store.migrate import upgrade_database
 from bot.telegram.app import build_application
+from bot.telegram.objects import (
+    bot_user,
+    chat_member,
+    command_entities,
+    group_chat,
+    private_chat,
+    user,
+)
 
 CONSOLE_CHAT_ID = 1
-CONSOLE_USER = {"id": 1, "is_bot": False, "first_name": "You", "username": "console_user"}
-BOT_USER = {
-    "id": 100,
-    "is_bot": True,
-    "first_name": "Summit Digest Bot",
-    "username": "summit_digest_bot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
+CONSOLE_USER = user(CONSOLE_CHAT_ID, "You", "console_user")
+BOT_USER = bot_user(100, "summit_digest_bot", "Summit Digest Bot")
 BANNER = """\
 Summit Digest Bot — console chat
 No TELEGRAM_BOT_TOKEN is set, so the bot runs here in the terminal: type commands such as
@@ -60,10 +60,14 @@ Printer = Callable[[str], None]
 class ConsoleRequest(BaseRequest):
     """Answers Bot API calls locally and prints the messages the bot sends.
 
-    It shares nothing with the fake Bot API server of the tests (``tests/fakes``), on purpose:
-    this ships in the package and runs in-process without HTTP, answering only the few
-    methods the bot calls with the smallest valid objects, while the fake is a test server
-    that checks the wire format, rate limits and HTML the way Telegram does.
+    It shares the Telegram objects it answers with (users, chats, chat members, command
+    entities: ``bot.telegram.objects``) with the fake Bot API server of the tests
+    (``tests/fakes/bot_api``), so both stand-ins give the bot the same, complete objects.
+    It shares nothing else, on purpose: this ships in the package and answers in-process,
+    without HTTP, only the few methods the bot calls, printing what it sends; the fake is a
+    test server that checks the wire format, flood limits and HTML parse mode the way
+    Telegram does, records every call and injects faults, none of which a person at a
+    terminal needs (and the package cannot import ``tests``).
     """
 
     def __init__(self, out: Printer = print, files_dir: Path | None = None) -> None:
@@ -107,7 +111,7 @@ class ConsoleRequest(BaseRequest):
         message: dict[str, Any] = {
             "message_id": int(params.get("message_id") or next(self._ids)),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "chat": _chat(chat_id),
             "from": BOT_USER,
         }
         message.update(extra)
@@ -140,18 +144,7 @@ class ConsoleRequest(BaseRequest):
         if name == "getChatMember":
             key = (int(params.get("chat_id", 0)), int(params.get("user_id", 0)))
             status = self.member_status.get(key, "creator")
-            user = {**CONSOLE_USER, "id": key[1]}
-            if status == "creator":
-                return {"status": status, "user": user, "is_anonymous": False}
-            if status == "administrator":
-                return {"status": status, "user": user, "can_be_edited": False,
-                        "is_anonymous": False, "can_manage_chat": True,
-                        "can_delete_messages": True, "can_manage_video_chats": True,
-                        "can_restrict_members": True, "can_promote_members": False,
-                        "can_change_info": True, "can_invite_users": True,
-                        "can_post_stories": False, "can_edit_stories": False,
-                        "can_delete_stories": False}  # fmt: skip
-            return {"status": status, "user": user}
+            return chat_member({**CONSOLE_USER, "id": key[1]}, status)
         return True  # setMyCommands, deleteWebhook, …
 
     def _show(self, text: str, markup: Any, *, edited: bool) -> None:
@@ -193,6 +186,13 @@ class ConsoleRequest(BaseRequest):
         return self._message(params, document={"file_id": "console", "file_unique_id": "console"})
 
 
+def _chat(chat_id: int) -> dict[str, Any]:
+    """The console user's private chat, or a group when a test posts to a negative id."""
+    if chat_id > 0:
+        return private_chat(chat_id, CONSOLE_USER["first_name"], CONSOLE_USER["username"])
+    return group_chat(chat_id, "Console group", supergroup=False)
+
+
 class Console:
     """Feeds typed lines to the application as updates."""
 
@@ -202,16 +202,16 @@ class Console:
         self._ids = itertools.count(1)
 
     def message_update(self, text: str) -> Update:
-        first = text.split()[0] if text.split() else ""
         message: dict[str, Any] = {
             "message_id": 10_000 + next(self._ids),
             "date": int(time.time()),
-            "chat": {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "You"},
+            "chat": _chat(CONSOLE_CHAT_ID),
             "from": CONSOLE_USER,
             "text": text,
         }
-        if first.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(first)}]
+        entities = command_entities(text)
+        if entities:
+            message["entities"] = entities
         update = Update.de_json(
             {"update_id": next(self._ids), "message": message}, self.application.bot
         )
@@ -222,7 +222,7 @@ class Console:
         message = self.request.keyboard_message or {
             "message_id": 1,
             "date": int(time.time()),
-            "chat": {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "You"},
+            "chat": _chat(CONSOLE_CHAT_ID),
             "from": BOT_USER,
             "text": "settings",
         }
