@@ -17,22 +17,27 @@ from bot.nlp.events.syntax import (
     scheduling_clause_ids,
     subject_tokens,
 )
+from bot.nlp.temporal.lexicon import NUMBER_WORDS
 from bot.nlp.vocabulary import (
     ADJECTIVE_HEDGES,
+    AHEAD_MODIFIERS,
     CANCEL_WORDS,
-    FUTURE_CUES,
+    COMING_WORDS,
+    FIRM_CUES,
+    FUTURE_AUXILIARIES,
+    FUTURE_MARKERS,
     GATHERING_NOUNS,
     HEDGE_WORDS,
     INVITING_VERBS,
     NEGATED_HEDGES,
+    PLANNING_LEMMAS,
     POSTPONE_WORDS,
     REPORTING_VERBS,
+    SCHEDULING_LEMMAS,
     STATUS_PARTICLES,
+    TRAVEL_VERBS,
+    UNSETTLED_VERBS,
 )
-
-_MODALS_HEDGED = frozenset({"could", "may", "might"})
-_FIRM_CUES = frozenset({"will", "shall", "'ll", "due", "scheduled", "set", "slated", "expected"})
-
 
 PRECISION_RANK = {Precision.DAY: 3, Precision.WEEK: 2, Precision.MONTH: 1, Precision.UNKNOWN: 0}
 
@@ -313,7 +318,7 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
             return Status.CANCELLED, True, positions.get(token.i)
     being_arranged = any(
-        t.lemma_.lower() in _BEING_ARRANGED
+        t.lemma_.lower() in UNSETTLED_VERBS
         and any(c.lower_ == "being" and c.dep_ == "auxpass" for c in t.children)
         for t in words
     )  # "a meeting is being arranged": not fixed yet
@@ -331,7 +336,7 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
     )
     if hedged or invited:
         return Status.POSSIBLE, False, None
-    firm = any(t.lower_ in _FIRM_CUES or t.lemma_.lower() in _FIRM_CUES for t in words)
+    firm = any(t.lower_ in FIRM_CUES or t.lemma_.lower() in FIRM_CUES for t in words)
     return Status.SCHEDULED, firm, None
 
 
@@ -347,17 +352,13 @@ def tense_of(trigger: Token, chain: Chain) -> str:
     """ "future", "past" or "present" for the clause that governs the trigger."""
     words = _context_words(chain)
     if trigger.pos_ == "NOUN":
-        if any(
-            c.lower_ in ("upcoming", "next", "planned", "forthcoming", "coming")
-            for c in trigger.children
-        ):
+        if any(c.lower_ in AHEAD_MODIFIERS for c in trigger.children):
             return "future"
         if chain.ordered_from is not None and chain.tokens[chain.ordered_from].lower_ != "after":
             return "future"  # "ahead of the summit": still to come
     for token in words:
-        lower = token.lower_
-        if lower in _MODALS_HEDGED or lower in FUTURE_CUES:
-            if lower == "to" and (token.dep_ != "aux" or _role_infinitive(token.head)):
+        if _looks_ahead(token):
+            if token.lower_ == "to" and (token.dep_ != "aux" or _role_infinitive(token.head)):
                 continue  # "she is the first leader to visit": the role's verb tells
             return "future"
         if token.tag_ == "VBG" and any(
@@ -373,32 +374,30 @@ def tense_of(trigger: Token, chain: Chain) -> str:
             return "future"  # "has not ruled out a meeting": one still to come
         if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
             continue
-        if token.tag_ == "VBN" and token.lemma_.lower() in _PLANNING_PARTICIPLES:
+        if token.tag_ == "VBN" and token.lemma_.lower() in SCHEDULING_LEMMAS:
             return "future"  # "has been slotted for 9.30 am", "had been set for Monday"
 
         if token.tag_ == "VBD":
             return "past"
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
             return "past"
-        if token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in _TRAVEL_VERBS:
+        if token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in TRAVEL_VERBS:
             return "future"  # "the following day she goes on to Valletta for talks"
         if token.tag_ in ("VBZ", "VBP"):
             return "present"
     return "present"
 
 
-_BEING_ARRANGED = frozenset(
-    {"arrange", "discuss", "negotiate", "explore", "consider", "plan", "prepare", "work"}
-)
-
-# Verbs of an itinerary, whose present tense tells what is to come ("then flies to Rome").
-_TRAVEL_VERBS = frozenset(
-    {"go", "travel", "fly", "head", "leave", "depart", "move", "continue", "proceed", "arrive"}
-)
-
-_PLANNING_PARTICIPLES = frozenset(
-    {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
-)
+def _looks_ahead(token: Token) -> bool:
+    """A modal, a planning word or a marker that points its clause ahead: "will", "could",
+    "is due", "plans", "upcoming", "is going to", "set to", "to meet"."""
+    lower = token.lower_
+    return (
+        lower in FUTURE_AUXILIARIES
+        or lower in FUTURE_MARKERS
+        or lower in COMING_WORDS
+        or token.lemma_.lower() in PLANNING_LEMMAS
+    )
 
 
 def _there_for(trigger: Token) -> bool:
@@ -440,11 +439,14 @@ def duration_days(trigger: Token) -> int | None:
     """The length a modifier gives the meeting: "two-day", "3-day"."""
     words = [t.lower_ for left in trigger.lefts for t in left.subtree]
     text = " ".join(words).replace(" - ", "-")
-    for number, count in _NUMBER_WORDS.items():
+    for number, count in _DAY_COUNTS.items():
         if f"{number}-day" in text or f"{number} -day" in text:
             return count
     return None
 
 
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "2": 2, "3": 3,
-                 "4": 4, "5": 5}  # fmt: skip
+# "two-day", "3-day": the number words and the digits a duration takes.
+_DAY_COUNTS = {
+    **{word: n for word, n in NUMBER_WORDS.items() if n >= 2},
+    **{str(n): n for n in range(2, 13)},
+}
