@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
-from bot.domain import Precision, Status, TemporalExpression
+from bot.domain import Precision, Status, TemporalExpression, Tense
 from bot.nlp.events.syntax import (
     MARGIN_NOUNS,
     Chain,
@@ -129,7 +129,7 @@ def attached_date(
         elif i in clause_ids:
             candidates.append((1.5, expression))
         elif anchor is not None and anchor.i in dating:
-            if anchor.i in coordinated and expression.tense == "past":
+            if anchor.i in coordinated and expression.tense is Tense.PAST:
                 continue  # "spoke by phone on Saturday and agreed to meet": the call's day
             candidates.append((2 + dating[anchor.i], expression))
         elif anchor is not None and anchor.i in scheduled_for and _given_for(token):
@@ -348,44 +348,44 @@ def _is_hedge(token: Token) -> bool:
     return word not in ADJECTIVE_HEDGES or token.pos_ == "ADJ"
 
 
-def tense_of(trigger: Token, chain: Chain) -> str:
-    """ "future", "past" or "present" for the clause that governs the trigger."""
+def tense_of(trigger: Token, chain: Chain) -> Tense:
+    """The tense of the clause that governs the trigger."""
     words = _context_words(chain)
     if trigger.pos_ == "NOUN":
         if any(c.lower_ in AHEAD_MODIFIERS for c in trigger.children):
-            return "future"
+            return Tense.FUTURE
         if chain.ordered_from is not None and chain.tokens[chain.ordered_from].lower_ != "after":
-            return "future"  # "ahead of the summit": still to come
+            return Tense.FUTURE  # "ahead of the summit": still to come
     for token in words:
         if _looks_ahead(token):
             if token.lower_ == "to" and (token.dep_ != "aux" or _role_infinitive(token.head)):
                 continue  # "she is the first leader to visit": the role's verb tells
-            return "future"
+            return Tense.FUTURE
         if token.tag_ == "VBG" and any(
             c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
         ):
-            return "future"  # "is heading", "are meeting"
+            return Tense.FUTURE  # "is heading", "are meeting"
     if _there_for(trigger):
-        return "future"  # "who is in Lima for the APEC summit": it is on or to come
+        return Tense.FUTURE  # "who is in Lima for the APEC summit": it is on or to come
     if any(t.lemma_.lower() in INVITING_VERBS and t.i != trigger.i for t in chain.tokens):
-        return "future"  # "has invited Putin to the G20 summit": a summit still to come
+        return Tense.FUTURE  # "has invited Putin to the G20 summit": a summit still to come
     for token in chain.tokens:
         if token.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in token.children):
-            return "future"  # "has not ruled out a meeting": one still to come
+            return Tense.FUTURE  # "has not ruled out a meeting": one still to come
         if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
             continue
         if token.tag_ == "VBN" and token.lemma_.lower() in SCHEDULING_LEMMAS:
-            return "future"  # "has been slotted for 9.30 am", "had been set for Monday"
+            return Tense.FUTURE  # "has been slotted for 9.30 am", "had been set for Monday"
 
         if token.tag_ == "VBD":
-            return "past"
+            return Tense.PAST
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
-            return "past"
+            return Tense.PAST
         if token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in TRAVEL_VERBS:
-            return "future"  # "the following day she goes on to Valletta for talks"
+            return Tense.FUTURE  # "the following day she goes on to Valletta for talks"
         if token.tag_ in ("VBZ", "VBP"):
-            return "present"
-    return "present"
+            return Tense.PRESENT
+    return Tense.PRESENT
 
 
 def _looks_ahead(token: Token) -> bool:
@@ -417,7 +417,7 @@ def _role_infinitive(verb: Token) -> bool:
 
 
 def is_upcoming(
-    status: Status, tense: str, date: TemporalExpression | None, published: dt.date
+    status: Status, tense: Tense, date: TemporalExpression | None, published: dt.date
 ) -> bool:
     last_day = date.end_date or date.date if date is not None else None
     if last_day is not None and last_day < published:
@@ -426,13 +426,13 @@ def is_upcoming(
         return True
     if date is not None and date.date is not None and date.date > published:
         return True  # "was scheduled for Friday": a later date is upcoming whatever the tense
-    if date is not None and date.tense in ("present", "future") and status.is_upcoming:
+    if date is not None and date.tense in (Tense.PRESENT, Tense.FUTURE) and status.is_upcoming:
         return True  # "the summit, which runs from today to Monday": still to come
-    if tense == "past":
+    if tense is Tense.PAST:
         return False
     if date is not None:
         return True
-    return tense == "future" or status is Status.POSSIBLE
+    return tense is Tense.FUTURE or status is Status.POSSIBLE
 
 
 def duration_days(trigger: Token) -> int | None:
