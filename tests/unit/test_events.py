@@ -1028,6 +1028,27 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["Salman+Erdogan | 2025-10-31 | scheduled | -"],
     ),
+    # A date of month precision is the first of the month; of week precision, its Monday.
+    (
+        "mid-month-is-dated-by-the-first-of-the-month",
+        "Prime Minister Anthony Albanese will travel to Tokyo in mid-January for talks with "
+        "Sanae Takaichi.",
+        THURSDAY,
+        ["Albanese+Takaichi | 2026-01-01 | scheduled | -"],
+    ),
+    (
+        "second-half-of-a-month-is-dated-by-its-first",
+        "Chancellor Friedrich Merz is to visit Washington in the second half of November for "
+        "talks with Donald Trump.",
+        MONDAY,
+        ["Merz+Trump | 2025-11-01 | scheduled | -"],
+    ),
+    (
+        "later-this-week-is-dated-by-its-monday",
+        "Javier Milei will meet Luiz Inacio Lula da Silva in Brasilia later this week.",
+        THURSDAY,
+        ["Milei+Lula | 2025-10-27 | scheduled | -"],
+    ),
 ]
 
 
