@@ -61,10 +61,12 @@ LIGHT_NOUNS = frozenset(
 # Prepositions that put the meeting after (or before) the clause's own date.
 ORDERING_PREPOSITIONS = frozenset({"ahead", "before", "after", "following", "since", "prior"})
 
+# Modals that leave a meeting only possible: "could meet", "may visit".
+HEDGING_MODALS = frozenset({"could", "may", "might"})
 # Words that make a meeting only possible.
-HEDGE_WORDS = frozenset(
+HEDGE_WORDS = HEDGING_MODALS | frozenset(
     {
-        "could", "may", "might", "possible", "possibly", "possibility", "chance", "chances",
+        "possible", "possibly", "possibility", "chance", "chances",
         "speculation", "open", "likely", "probable", "probably", "consider", "considering",
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
         "suggested", "hope", "hoped", "hopes", "potential", "consideration", "discussion", "mooted",
@@ -184,10 +186,9 @@ PLANNING_LEMMAS = frozenset(
      "intend", "poise", "poised", "likely", "effective", "payable", "unlikely", "prepare", "aim",
      "hope"}
 )  # fmt: skip
-# Auxiliaries that make a meeting definite ("will meet") and modals that leave it only
-# possible ("could meet"); both, and the other modals, put their verb ahead of the report.
+# Auxiliaries that make a meeting definite ("will meet"); they, the hedging modals ("could
+# meet") and the other modals put their verb ahead of the report.
 FIRM_AUXILIARIES = frozenset({"will", "'ll", "shall"})
-HEDGING_MODALS = frozenset({"could", "may", "might"})
 FUTURE_AUXILIARIES = FIRM_AUXILIARIES | HEDGING_MODALS | {"wo", "would", "must", "should"}
 # Planning words that fix a meeting rather than only intend it: "is due", "is set for".
 FIRM_PLANNING_WORDS = frozenset({"due", "expected", "scheduled", "set", "slated"})
