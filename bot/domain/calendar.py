@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -12,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.domain.models import Precision, Status
+from bot.domain.person_names import name_parts
 
 
 class AlertStatus(StrEnum):
@@ -155,9 +155,10 @@ class EventView:
         }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def _identity_name(name: str) -> str:
+    """A participant as the identity sees it: folded and without titles, so that "Kim Jong-un"
+    and "Kim Jong Un", "Erdoğan" and "President Erdogan" give one UID."""
+    return " ".join(name_parts(name))
 
 
 def event_identity(
@@ -169,7 +170,7 @@ def event_identity(
     of row ids, so a re-ingest into a fresh database gives the same UIDs. ``salt`` tells apart
     two meetings whose first reports agree on all of these.
     """
-    people = ",".join(sorted({_fold(p) for p in participants if p.strip()}))
+    people = ",".join(sorted({_identity_name(p) for p in participants if p.strip()}))
     key = "\x1f".join([people, summit_key or "", first_reported.isoformat(), salt])
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
     return f"{digest}@summit-digest-bot"

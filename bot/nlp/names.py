@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.nlp.people import HONORIFICS, fold, person_id, strip_titles
+from bot.nlp.people import HONORIFICS, WEAK_PARTS, fold, person_id, strip_titles
 from bot.nlp.vocabulary import PERSON_PRONOUNS, TITLE_WORDS
 
-# Name parts too common to identify anyone by themselves.
-_WEAK_PARTS = frozenset(
-    {"bin", "al", "da", "de", "van", "von", "der", "la", "le", "jr", "jr.", "the", "of"}
-)
+# Name parts too common to identify anyone by themselves, and the words of a name by office.
+_WEAK_PARTS = WEAK_PARTS | {"the", "of"}
 # Ids the patterns give to things that are not one person.
 _GENERIC_IDS = frozenset({"", "leader", "title", "place"})
 

@@ -61,10 +61,12 @@ LIGHT_NOUNS = frozenset(
 # Prepositions that put the meeting after (or before) the clause's own date.
 ORDERING_PREPOSITIONS = frozenset({"ahead", "before", "after", "following", "since", "prior"})
 
+# Modals that leave a meeting only possible: "could meet", "may visit".
+HEDGING_MODALS = frozenset({"could", "may", "might"})
 # Words that make a meeting only possible.
-HEDGE_WORDS = frozenset(
+HEDGE_WORDS = HEDGING_MODALS | frozenset(
     {
-        "could", "may", "might", "possible", "possibly", "possibility", "chance", "chances",
+        "possible", "possibly", "possibility", "chance", "chances",
         "speculation", "open", "likely", "probable", "probably", "consider", "considering",
         "mull", "mulling", "propose", "proposed", "proposal", "offer", "offered", "suggest",
         "suggested", "hope", "hoped", "hopes", "potential", "consideration", "discussion", "mooted",
@@ -86,13 +88,6 @@ STATUS_PARTICLES = {
     "put": frozenset({"off", "back"}),
     "push": frozenset({"back"}),
 }
-
-# Verbs and adjectives that point a clause into the future without a modal.
-FUTURE_CUES = frozenset(
-    {"will", "shall", "'ll", "going", "due", "expected", "scheduled", "set", "plan", "plans",
-     "planned", "planning", "slated", "upcoming", "next", "forthcoming", "to", "would",
-     "intend", "intends", "preparing", "prepare", "prepares", "ahead"}
-)  # fmt: skip
 
 # Verbs of saying: their own tense says nothing about the meeting they report.
 REPORTING_VERBS = frozenset(
@@ -191,10 +186,13 @@ PLANNING_LEMMAS = frozenset(
      "intend", "poise", "poised", "likely", "effective", "payable", "unlikely", "prepare", "aim",
      "hope"}
 )  # fmt: skip
-# Auxiliaries and modals that put their verb ahead of the report: "will meet", "could sign".
-FUTURE_AUXILIARIES = frozenset(
-    {"will", "'ll", "wo", "shall", "would", "may", "might", "could", "must", "should"}
-)
+# Auxiliaries that make a meeting definite ("will meet"); they, the hedging modals ("could
+# meet") and the other modals put their verb ahead of the report.
+FIRM_AUXILIARIES = frozenset({"will", "'ll", "shall"})
+FUTURE_AUXILIARIES = FIRM_AUXILIARIES | HEDGING_MODALS | {"wo", "would", "must", "should"}
+# Planning words that fix a meeting rather than only intend it: "is due", "is set for".
+FIRM_PLANNING_WORDS = frozenset({"due", "expected", "scheduled", "set", "slated"})
+FIRM_CUES = FIRM_AUXILIARIES | FIRM_PLANNING_WORDS
 # Verbs whose "to"-infinitive looks ahead: "agreed to meet on Friday", "plans to visit".
 FUTURE_INFINITIVE_GOVERNORS = frozenset(
     {"agree", "decide", "promise", "pledge", "vow", "offer", "plan", "expect", "schedule",
@@ -203,6 +201,10 @@ FUTURE_INFINITIVE_GOVERNORS = frozenset(
 )  # fmt: skip
 # Modifiers that make what they modify a coming thing: "the upcoming summit", "ahead of".
 COMING_WORDS = frozenset({"ahead", "upcoming", "forthcoming", "coming"})
+# Modifiers of a meeting noun that put it ahead: "the next summit", "the planned visit".
+AHEAD_MODIFIERS = COMING_WORDS | {"next", "planned"}
+# Words that, with no modal, point a clause ahead: "is going to", "set to", "to meet".
+FUTURE_MARKERS = frozenset({"going", "next", "set", "to"})
 # Words on the way from a date to its verb that make the date a past one: "since Jan. 13".
 PAST_PATH_WORDS = frozenset({"since", "ago"})
 # A period that runs up to a date mostly ends after the report: "postponed until Tuesday".
@@ -216,5 +218,17 @@ BE_PAST = frozenset({"was", "were"})
 # the verb is in the past perfect ("had been scheduled for Tuesday").
 SCHEDULING_LEMMAS = frozenset(
     {"schedule", "reschedule", "set", "plan", "slate", "confirm", "fix", "arrange", "book",
-     "move", "pencil", "earmark"}
+     "move", "pencil", "earmark", "slot"}
 )  # fmt: skip
+# Lemmas of the clause about a meeting that plan it: "a visit that had been planned for May".
+PLANNING_CLAUSE_LEMMAS = PLANNING_LEMMAS | SCHEDULING_LEMMAS
+# Verbs that, in "is being …", leave a meeting still unsettled: "a meeting is being arranged".
+UNSETTLED_VERBS = frozenset(
+    {"arrange", "discuss", "negotiate", "explore", "consider", "plan", "prepare", "work"}
+)
+# Verbs that, negated, take back the certainty of meetings just named: "not yet confirmed".
+CONFIRMING_VERBS = frozenset({"confirm", "finalise", "finalize", "fix", "announce", "set"})
+# Verbs of an itinerary, whose present tense tells what is to come ("then flies to Rome").
+TRAVEL_VERBS = frozenset(
+    {"go", "travel", "fly", "head", "leave", "depart", "move", "continue", "proceed", "arrive"}
+)

@@ -9,7 +9,9 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import Article, Event, Precision, Status
+from bot.domain import Article, Event, Precision, Status, Tense
+from bot.nlp.events.syntax import climb
+from bot.nlp.events.timing import tense_of
 from bot.nlp.pipeline import Extractor
 
 MONDAY = dt.date(2025, 10, 27)
@@ -1026,6 +1028,27 @@ PHENOMENA: list[tuple[str, str, dt.date, list[str]]] = [
         MONDAY,
         ["Salman+Erdogan | 2025-10-31 | scheduled | -"],
     ),
+    # A date of month precision is the first of the month; of week precision, its Monday.
+    (
+        "mid-month-is-dated-by-the-first-of-the-month",
+        "Prime Minister Anthony Albanese will travel to Tokyo in mid-January for talks with "
+        "Sanae Takaichi.",
+        THURSDAY,
+        ["Albanese+Takaichi | 2026-01-01 | scheduled | -"],
+    ),
+    (
+        "second-half-of-a-month-is-dated-by-its-first",
+        "Chancellor Friedrich Merz is to visit Washington in the second half of November for "
+        "talks with Donald Trump.",
+        MONDAY,
+        ["Merz+Trump | 2025-11-01 | scheduled | -"],
+    ),
+    (
+        "later-this-week-is-dated-by-its-monday",
+        "Javier Milei will meet Luiz Inacio Lula da Silva in Brasilia later this week.",
+        THURSDAY,
+        ["Milei+Lula | 2025-10-27 | scheduled | -"],
+    ),
 ]
 
 
@@ -1061,3 +1084,25 @@ def test_phenomena(
     assert len(found) == len(expected), shown
     for row in expected:
         assert any(_matches(event, row) for event in found), (row, shown)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense"),
+    [
+        ("Modi will hold talks with Sunak in Delhi.", Tense.FUTURE),
+        ("Modi could hold talks with Sunak in Delhi.", Tense.FUTURE),
+        ("The upcoming summit in Baku draws leaders from forty countries.", Tense.FUTURE),
+        ("Modi held talks with Sunak in Delhi.", Tense.PAST),
+        ("Modi has held talks with Sunak in Delhi.", Tense.PAST),
+        ("The talks have been slotted for the afternoon.", Tense.FUTURE),
+    ],
+)
+def test_tense_of_a_meeting_is_the_shared_enum(
+    extractor: Extractor, sentence: str, tense: Tense
+) -> None:
+    doc = extractor.make_doc(sentence, MONDAY)
+    for _, component in extractor.nlp.pipeline:
+        doc = component(doc)
+    trigger = next(t for t in doc if t.lemma_.lower() in ("talk", "summit"))
+    found = tense_of(trigger, climb(trigger))
+    assert found is tense

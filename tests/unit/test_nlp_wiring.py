@@ -9,6 +9,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import bot.nlp.events  # registers summit_events
 import bot.nlp.extensions
 import bot.nlp.temporal  # registers summit_dates
 
@@ -38,6 +39,12 @@ def test_date_component_declares_what_it_assigns_and_needs() -> None:
     assert meta.requires == ["doc._.published"]
 
 
+def test_event_component_declares_what_it_assigns_and_needs() -> None:
+    meta = Language.get_factory_meta("summit_events")
+    assert meta.assigns == ["doc._.events"]
+    assert meta.requires == ["doc._.published", "doc._.temporal_expressions"]
+
+
 def test_model_and_pipeline_do_not_import_each_other() -> None:
     model = imported_modules(NLP / "model.py")
     components = imported_modules(NLP / "components.py")
@@ -45,8 +52,7 @@ def test_model_and_pipeline_do_not_import_each_other() -> None:
     assert not {"bot.nlp.pipeline", "bot.nlp.model"} & components
 
 
-def test_only_the_extensions_module_registers_date_attributes() -> None:
-    for path in (NLP / "temporal").glob("*.py"):
-        assert "set_extension" not in path.read_text(encoding="utf-8"), path
-    for path in (NLP / "model.py", NLP / "pipeline.py", NLP / "components.py"):
-        assert "set_extension" not in path.read_text(encoding="utf-8"), path
+def test_only_the_extensions_module_registers_doc_attributes() -> None:
+    for path in NLP.rglob("*.py"):
+        if path != NLP / "extensions.py":
+            assert "set_extension" not in path.read_text(encoding="utf-8"), path

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from bot.domain import person_names
+from bot.domain.calendar import event_identity
 from bot.nlp.people import (
     fold,
     load_known_people,
@@ -133,3 +137,28 @@ def test_store_merges_one_meeting_however_the_names_are_spelt() -> None:
     assert match_score(a, b) == 100
     assert event_key(c) == event_key(d)
     assert match_score(c, d) is not None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (["Kim Jong-un", "Donald Trump"], ["Donald Trump", "Kim Jong Un"]),
+        (["Recep Tayyip Erdoğan"], ["Recep Tayyip Erdogan"]),
+        (["President Emmanuel Macron"], ["Emmanuel Macron"]),
+        (["Moon Jae-in"], ["MOON JAE IN"]),
+    ],
+)
+def test_calendar_uid_is_one_per_meeting_however_the_names_are_spelt(
+    a: list[str], b: list[str]
+) -> None:
+    day = dt.date(2025, 10, 27)
+    assert event_identity(a, None, day) == event_identity(b, None, day)
+
+
+def test_calendar_uid_tells_different_people_apart() -> None:
+    day = dt.date(2025, 10, 27)
+    assert event_identity(["Kim Jong Un"], None, day) != event_identity(["Kim Yo Jong"], None, day)
+
+
+def test_name_folding_is_one_function_for_the_domain_and_the_nlp() -> None:
+    assert fold is person_names.fold and strip_titles is person_names.strip_titles

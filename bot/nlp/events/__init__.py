@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import bot.nlp.extensions  # noqa: F401  (registers doc._.events, published, temporal_expressions)
 from bot.domain import Event, Status, TemporalExpression
 from bot.nlp.events.mentions import (
     Mention,
@@ -32,11 +33,12 @@ from bot.nlp.names import NameIndex
 
 __all__ = ["EventExtractor", "extract_events"]
 
-if not Doc.has_extension("events"):
-    Doc.set_extension("events", default=[])
 
-
-@Language.factory("summit_events")
+@Language.factory(
+    "summit_events",
+    assigns=["doc._.events"],
+    requires=["doc._.published", "doc._.temporal_expressions"],
+)
 def make_event_extractor(nlp: Language, name: str) -> EventExtractor:
     return EventExtractor()
 

@@ -29,6 +29,7 @@ from bot.nlp.events.timing import (
 from bot.nlp.names import NameIndex, country_key, is_person_pronoun
 from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
+    CONFIRMING_VERBS,
     GATHERING_NOUNS,
     GROUP_MEETING_WORDS,
     LEGISLATURES,
@@ -222,14 +223,13 @@ def analyse(
 
 
 _BACK_REFERENCES = frozenset({"these", "those", "the", "both", "such"})
-_UNCONFIRMED_VERBS = frozenset({"confirm", "finalise", "finalize", "fix", "announce", "set"})
 
 
 def unconfirms_previous(sent: Span) -> bool:
     """ "Those appointments have not yet been confirmed", "The meetings are not yet
     finalised": a sentence that takes back the certainty of the meetings just named."""
     for token in sent:
-        if token.lemma_.lower() not in _UNCONFIRMED_VERBS:
+        if token.lemma_.lower() not in CONFIRMING_VERBS:
             continue
         if not any(c.dep_ == "neg" for c in token.children):
             continue

@@ -15,6 +15,7 @@ from bot.nlp.events.mentions import (
     split_partners,
 )
 from bot.nlp.events.timing import PRECISION_RANK
+from bot.nlp.temporal.calendar_math import period_start
 from bot.nlp.vocabulary import MEETING_FAMILIES
 
 
@@ -323,8 +324,12 @@ def _to_event(draft: _Draft, protagonist: str | None) -> Event:
     evidence_from = next((m for m in mentions if m.date is not None), mentions[0])
     if date is not None and date.precision is Precision.UNKNOWN:
         date = None  # a year alone ("next year") is too coarse to show as a date
-    start = date.date if date else None
-    end = date.end_date if date and date.end_date != date.date else None
+    # An event is dated as the conventions say: a week by its Monday, a month by its first;
+    # the expression keeps the days it covers ("mid-January": the 11th to the 20th), which
+    # stay the event's last day.
+    start = period_start(date.date, date.precision) if date and date.date else None
+    last = date.end_date if date else None
+    end = last if last != start else None
     days = next((m.days for m in mentions if m.days), None)
     if start is not None and end is None and days and date and date.precision is Precision.DAY:
         end = start + dt.timedelta(days=days - 1)

@@ -13,6 +13,7 @@ from bot.nlp.events.syntax import (
 )
 from bot.nlp.names import entity_at, sentence_ents
 from bot.nlp.vocabulary import (
+    AHEAD_MODIFIERS,
     GATHERING_NOUNS,
     GROUP_MEMBERS,
     GROUPS,
@@ -97,10 +98,10 @@ _BODIES = frozenset({"council", "commission", "committee", "group", "forum", "cl
 _NOT_GROUPS = frozenset({"world", "global", "regional", "top", "senior", "key", "foreign"})
 
 # Words before a gathering's name that describe the mention, not the gathering.
-_NOT_NAME_ADJECTIVES = frozenset(
-    {"separate", "first", "next", "upcoming", "planned", "proposed", "possible", "new",
-     "later", "another", "forthcoming", "coming", "expected", "rare", "historic"}
-)  # fmt: skip
+_NOT_NAME_ADJECTIVES = AHEAD_MODIFIERS | {
+    "separate", "first", "proposed", "possible", "new", "later", "another", "expected", "rare",
+    "historic",
+}  # fmt: skip
 
 
 def group_summit(trigger: Token, chain: Chain) -> str | None:

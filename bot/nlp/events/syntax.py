@@ -10,6 +10,7 @@ from bot.nlp.vocabulary import (
     ABOUT_PREPOSITIONS,
     LIGHT_NOUNS,
     ORDERING_PREPOSITIONS,
+    PLANNING_CLAUSE_LEMMAS,
     REPORTING_VERBS,
 )
 
@@ -218,15 +219,12 @@ def predicate_head(token: Token) -> Token:
     return token
 
 
-SCHEDULING_VERBS = frozenset({"plan", "schedule", "set", "slate", "due", "expect", "intend"})
-
-
 def scheduling_clause_ids(trigger: Token) -> set[int]:
     """Tokens of clauses in the meeting's phrase that say when and where it was planned:
     "a visit to Mexico City that had been planned for Wednesday"."""
     return {
         t.i
         for c in trigger.subtree
-        if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in SCHEDULING_VERBS
+        if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in PLANNING_CLAUSE_LEMMAS
         for t in c.subtree
     }

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
-from bot.domain import Precision, Status, TemporalExpression
+from bot.domain import Precision, Status, TemporalExpression, Tense
 from bot.nlp.events.syntax import (
     MARGIN_NOUNS,
     Chain,
@@ -17,22 +17,27 @@ from bot.nlp.events.syntax import (
     scheduling_clause_ids,
     subject_tokens,
 )
+from bot.nlp.temporal.lexicon import NUMBER_WORDS
 from bot.nlp.vocabulary import (
     ADJECTIVE_HEDGES,
+    AHEAD_MODIFIERS,
     CANCEL_WORDS,
-    FUTURE_CUES,
+    COMING_WORDS,
+    FIRM_CUES,
+    FUTURE_AUXILIARIES,
+    FUTURE_MARKERS,
     GATHERING_NOUNS,
     HEDGE_WORDS,
     INVITING_VERBS,
     NEGATED_HEDGES,
+    PLANNING_LEMMAS,
     POSTPONE_WORDS,
     REPORTING_VERBS,
+    SCHEDULING_LEMMAS,
     STATUS_PARTICLES,
+    TRAVEL_VERBS,
+    UNSETTLED_VERBS,
 )
-
-_MODALS_HEDGED = frozenset({"could", "may", "might"})
-_FIRM_CUES = frozenset({"will", "shall", "'ll", "due", "scheduled", "set", "slated", "expected"})
-
 
 PRECISION_RANK = {Precision.DAY: 3, Precision.WEEK: 2, Precision.MONTH: 1, Precision.UNKNOWN: 0}
 
@@ -124,7 +129,7 @@ def attached_date(
         elif i in clause_ids:
             candidates.append((1.5, expression))
         elif anchor is not None and anchor.i in dating:
-            if anchor.i in coordinated and expression.tense == "past":
+            if anchor.i in coordinated and expression.tense is Tense.PAST:
                 continue  # "spoke by phone on Saturday and agreed to meet": the call's day
             candidates.append((2 + dating[anchor.i], expression))
         elif anchor is not None and anchor.i in scheduled_for and _given_for(token):
@@ -313,7 +318,7 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
         if lemma in CANCEL_WORDS or lower in CANCEL_WORDS:
             return Status.CANCELLED, True, positions.get(token.i)
     being_arranged = any(
-        t.lemma_.lower() in _BEING_ARRANGED
+        t.lemma_.lower() in UNSETTLED_VERBS
         and any(c.lower_ == "being" and c.dep_ == "auxpass" for c in t.children)
         for t in words
     )  # "a meeting is being arranged": not fixed yet
@@ -331,7 +336,7 @@ def status_of(trigger: Token, chain: Chain) -> tuple[Status, bool, int | None]:
     )
     if hedged or invited:
         return Status.POSSIBLE, False, None
-    firm = any(t.lower_ in _FIRM_CUES or t.lemma_.lower() in _FIRM_CUES for t in words)
+    firm = any(t.lower_ in FIRM_CUES or t.lemma_.lower() in FIRM_CUES for t in words)
     return Status.SCHEDULED, firm, None
 
 
@@ -343,62 +348,56 @@ def _is_hedge(token: Token) -> bool:
     return word not in ADJECTIVE_HEDGES or token.pos_ == "ADJ"
 
 
-def tense_of(trigger: Token, chain: Chain) -> str:
-    """ "future", "past" or "present" for the clause that governs the trigger."""
+def tense_of(trigger: Token, chain: Chain) -> Tense:
+    """The tense of the clause that governs the trigger."""
     words = _context_words(chain)
     if trigger.pos_ == "NOUN":
-        if any(
-            c.lower_ in ("upcoming", "next", "planned", "forthcoming", "coming")
-            for c in trigger.children
-        ):
-            return "future"
+        if any(c.lower_ in AHEAD_MODIFIERS for c in trigger.children):
+            return Tense.FUTURE
         if chain.ordered_from is not None and chain.tokens[chain.ordered_from].lower_ != "after":
-            return "future"  # "ahead of the summit": still to come
+            return Tense.FUTURE  # "ahead of the summit": still to come
     for token in words:
-        lower = token.lower_
-        if lower in _MODALS_HEDGED or lower in FUTURE_CUES:
-            if lower == "to" and (token.dep_ != "aux" or _role_infinitive(token.head)):
+        if _looks_ahead(token):
+            if token.lower_ == "to" and (token.dep_ != "aux" or _role_infinitive(token.head)):
                 continue  # "she is the first leader to visit": the role's verb tells
-            return "future"
+            return Tense.FUTURE
         if token.tag_ == "VBG" and any(
             c.lemma_ == "be" and c.dep_ == "aux" for c in token.children
         ):
-            return "future"  # "is heading", "are meeting"
+            return Tense.FUTURE  # "is heading", "are meeting"
     if _there_for(trigger):
-        return "future"  # "who is in Lima for the APEC summit": it is on or to come
+        return Tense.FUTURE  # "who is in Lima for the APEC summit": it is on or to come
     if any(t.lemma_.lower() in INVITING_VERBS and t.i != trigger.i for t in chain.tokens):
-        return "future"  # "has invited Putin to the G20 summit": a summit still to come
+        return Tense.FUTURE  # "has invited Putin to the G20 summit": a summit still to come
     for token in chain.tokens:
         if token.lemma_.lower() in NEGATED_HEDGES and any(c.dep_ == "neg" for c in token.children):
-            return "future"  # "has not ruled out a meeting": one still to come
+            return Tense.FUTURE  # "has not ruled out a meeting": one still to come
         if token.lemma_.lower() in REPORTING_VERBS and token.i != trigger.i:
             continue
-        if token.tag_ == "VBN" and token.lemma_.lower() in _PLANNING_PARTICIPLES:
-            return "future"  # "has been slotted for 9.30 am", "had been set for Monday"
+        if token.tag_ == "VBN" and token.lemma_.lower() in SCHEDULING_LEMMAS:
+            return Tense.FUTURE  # "has been slotted for 9.30 am", "had been set for Monday"
 
         if token.tag_ == "VBD":
-            return "past"
+            return Tense.PAST
         if token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children):
-            return "past"
-        if token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in _TRAVEL_VERBS:
-            return "future"  # "the following day she goes on to Valletta for talks"
+            return Tense.PAST
+        if token.tag_ in ("VBZ", "VBP") and token.lemma_.lower() in TRAVEL_VERBS:
+            return Tense.FUTURE  # "the following day she goes on to Valletta for talks"
         if token.tag_ in ("VBZ", "VBP"):
-            return "present"
-    return "present"
+            return Tense.PRESENT
+    return Tense.PRESENT
 
 
-_BEING_ARRANGED = frozenset(
-    {"arrange", "discuss", "negotiate", "explore", "consider", "plan", "prepare", "work"}
-)
-
-# Verbs of an itinerary, whose present tense tells what is to come ("then flies to Rome").
-_TRAVEL_VERBS = frozenset(
-    {"go", "travel", "fly", "head", "leave", "depart", "move", "continue", "proceed", "arrive"}
-)
-
-_PLANNING_PARTICIPLES = frozenset(
-    {"schedule", "slot", "set", "plan", "arrange", "fix", "pencil", "slate", "book"}
-)
+def _looks_ahead(token: Token) -> bool:
+    """A modal, a planning word or a marker that points its clause ahead: "will", "could",
+    "is due", "plans", "upcoming", "is going to", "set to", "to meet"."""
+    lower = token.lower_
+    return (
+        lower in FUTURE_AUXILIARIES
+        or lower in FUTURE_MARKERS
+        or lower in COMING_WORDS
+        or token.lemma_.lower() in PLANNING_LEMMAS
+    )
 
 
 def _there_for(trigger: Token) -> bool:
@@ -418,7 +417,7 @@ def _role_infinitive(verb: Token) -> bool:
 
 
 def is_upcoming(
-    status: Status, tense: str, date: TemporalExpression | None, published: dt.date
+    status: Status, tense: Tense, date: TemporalExpression | None, published: dt.date
 ) -> bool:
     last_day = date.end_date or date.date if date is not None else None
     if last_day is not None and last_day < published:
@@ -427,24 +426,27 @@ def is_upcoming(
         return True
     if date is not None and date.date is not None and date.date > published:
         return True  # "was scheduled for Friday": a later date is upcoming whatever the tense
-    if date is not None and date.tense in ("present", "future") and status.is_upcoming:
+    if date is not None and date.tense in (Tense.PRESENT, Tense.FUTURE) and status.is_upcoming:
         return True  # "the summit, which runs from today to Monday": still to come
-    if tense == "past":
+    if tense is Tense.PAST:
         return False
     if date is not None:
         return True
-    return tense == "future" or status is Status.POSSIBLE
+    return tense is Tense.FUTURE or status is Status.POSSIBLE
 
 
 def duration_days(trigger: Token) -> int | None:
     """The length a modifier gives the meeting: "two-day", "3-day"."""
     words = [t.lower_ for left in trigger.lefts for t in left.subtree]
     text = " ".join(words).replace(" - ", "-")
-    for number, count in _NUMBER_WORDS.items():
+    for number, count in _DAY_COUNTS.items():
         if f"{number}-day" in text or f"{number} -day" in text:
             return count
     return None
 
 
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "2": 2, "3": 3,
-                 "4": 4, "5": 5}  # fmt: skip
+# "two-day", "3-day": the number words and the digits a duration takes.
+_DAY_COUNTS = {
+    **{word: n for word, n in NUMBER_WORDS.items() if n >= 2},
+    **{str(n): n for n in range(2, 13)},
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from bot.domain import Tense
+from bot.domain import Precision, Tense
 from bot.nlp.temporal.lexicon import (
     FUTURE_TOLERANCE_DAYS,
     PAST_MONTH_TOLERANCE_DAYS,
@@ -28,6 +28,16 @@ def month_end(year: int, month: int) -> dt.date:
 def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1
+
+
+def period_start(day: dt.date, precision: Precision) -> dt.date:
+    """The day a date of this precision is shown as: the Monday of its week, the first of its
+    month ("mid-January" → January 1), the day itself otherwise (the corpus conventions)."""
+    if precision is Precision.WEEK:
+        return day - dt.timedelta(days=day.weekday())
+    if precision is Precision.MONTH:
+        return day.replace(day=1)
+    return day
 
 
 def week_value(day: dt.date) -> str:

@@ -69,14 +69,22 @@ def _is_not_a_date_word(ctx: Context) -> bool:
 
 
 def _first_day(match: re.Match[str], ctx: Context) -> tuple[dt.date | None, Tense | None]:
-    """The day of a month-and-day match, and the tense when the tense chose its year."""
-    month = _month_number(match["month"])
-    day = _day_number(match["day"])
-    weekday = WEEKDAYS.get(match["weekday"] or "")
-    if match["year"]:
-        return safe_date(int(match["year"]), month, day), None
-    if match["yearword"]:
-        year = ctx.published.year + YEAR_WORD_SHIFTS[match["yearword"].lower()]
+    """The day of a month-and-day match, and the tense when the tense chose its year; a
+    weekday given with the day ("Friday, May 9") must fall on it."""
+    return _month_day(match, ctx, WEEKDAYS.get(match["weekday"] or ""))
+
+
+def _month_day(
+    match: re.Match[str], ctx: Context, weekday: int | None = None
+) -> tuple[dt.date | None, Tense | None]:
+    """The day of the ``month`` and ``day`` groups in the year the ``year`` or ``yearword``
+    group gives, else the year the tense and nearness choose (returned with that tense)."""
+    month, day = _month_number(match["month"]), _day_number(match["day"])
+    groups = match.groupdict()
+    if groups.get("year"):
+        return safe_date(int(groups["year"]), month, day), None
+    if groups.get("yearword"):
+        year = ctx.published.year + YEAR_WORD_SHIFTS[groups["yearword"].lower()]
         return safe_date(year, month, day), None
     tense = ctx.tense
     return year_for_day(month, day, ctx.published, tense, weekday), tense
@@ -134,11 +142,7 @@ def _range_end(match: re.Match[str], first: dt.date) -> dt.date | None:
 
 
 def resolve_week_of(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
-    month, day = _month_number(match["month"]), _day_number(match["day"])
-    if match["year"]:
-        first = safe_date(int(match["year"]), month, day)
-    else:
-        first = year_for_day(month, day, ctx.published, ctx.tense)
+    first, _ = _month_day(match, ctx)
     if first is None:
         return None
     last = first + dt.timedelta(days=6)
@@ -250,11 +254,7 @@ def resolve_weekday_with_day(match: re.Match[str], ctx: Context) -> TemporalExpr
 
 def resolve_weekday_to_date(match: re.Match[str], ctx: Context) -> TemporalExpression | None:
     """ "from Saturday to June 18": the date, then the latest such weekday in the week before."""
-    month, day = _month_number(match["month"]), _day_number(match["day"])
-    if match["year"]:
-        last = safe_date(int(match["year"]), month, day)
-    else:
-        last = year_for_day(month, day, ctx.published, ctx.tense)
+    last, _ = _month_day(match, ctx)
     if last is None:
         return None
     back = (last.weekday() - WEEKDAYS[match["weekday"]]) % 7 or 7

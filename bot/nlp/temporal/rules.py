@@ -166,6 +166,7 @@ RULES: tuple[Rule, ...] = (
                 "2024-06-15",
             ),
             Example("The fair runs Monday through Nov. 7.", MON, "2025-11-03"),
+            Example("The fair runs Monday through Nov. 7 next year.", MON, "2026-11-02"),
         ),
     ),
     Rule(
