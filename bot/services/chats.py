@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.domain.chat import Frequency
 from bot.services.context import Services
 from bot.services.schedule import (
     WEEKDAYS,
-    Frequency,
     Slot,
     next_slot,
     parse_digest_time,
@@ -68,10 +68,6 @@ class ChatInfo:
 
 
 def _info(row: ChatRow) -> ChatInfo:
-    try:
-        frequency = Frequency(row.frequency)
-    except ValueError:
-        frequency = Frequency.DAILY
     return ChatInfo(
         chat_id=row.chat_id,
         type=row.type,
@@ -79,7 +75,7 @@ def _info(row: ChatRow) -> ChatInfo:
         timezone=row.timezone,
         digest_time=row.digest_time,
         digest_weekday=row.digest_weekday,
-        frequency=frequency,
+        frequency=row.frequency,
         subscribed=row.active,
         schedule_since=row.updated_at,
     )
@@ -88,7 +84,7 @@ def _info(row: ChatRow) -> ChatInfo:
 def _defaults(services: Services) -> repository.ChatDefaults:
     config = services.config
     return repository.ChatDefaults(
-        config.default_timezone, config.default_digest_time, Frequency.DAILY.value
+        config.default_timezone, config.default_digest_time, Frequency.DAILY
     )
 
 
@@ -131,11 +127,11 @@ def subscribe(
     """Subscribe a chat; returns its settings and whether it was already subscribed."""
     with services.session(write=True) as session:
         row = ensure_chat(session, services, chat_id, chat_type, title)
-        already = row.active and row.frequency != Frequency.OFF.value
+        already = row.active and row.frequency is not Frequency.OFF
         if not already:
             row.active = True
-            if row.frequency == Frequency.OFF.value:
-                row.frequency = Frequency.DAILY.value
+            if row.frequency is Frequency.OFF:
+                row.frequency = Frequency.DAILY
             row.updated_at = services.now()
         return _info(row), already
 
@@ -172,7 +168,7 @@ def set_digest_time(
         row.digest_time = at
         if weekday is not None:
             row.digest_weekday = weekday
-            row.frequency = Frequency.WEEKLY.value
+            row.frequency = Frequency.WEEKLY
 
     return _change(services, chat_id, chat_type, apply)
 
@@ -184,7 +180,7 @@ def set_frequency(
     frequency = parse_frequency(text)
 
     def apply(row: ChatRow) -> None:
-        row.frequency = frequency.value
+        row.frequency = frequency
         if frequency is not Frequency.OFF:
             row.active = True  # choosing a frequency is asking for digests
 
@@ -226,4 +222,4 @@ def migrate_chat(services: Services, old_id: int, new_id: int) -> None:
 def subscribed_chats(services: Services) -> list[ChatInfo]:
     """Every subscribed chat whose digests are not off."""
     with services.session() as session:
-        return [_info(row) for row in repository.active_chats(session, Frequency.OFF.value)]
+        return [_info(row) for row in repository.subscribed_chats(session)]

@@ -9,21 +9,13 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain.chat import Frequency
 from bot.services.errors import InvalidInputError
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-class Frequency(StrEnum):
-    """How often a chat gets its digest."""
-
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    OFF = "off"
 
 
 _TIME = re.compile(

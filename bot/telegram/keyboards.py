@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.chat import Frequency
 from bot.services.chats import ChatInfo
-from bot.services.schedule import Frequency
 
 PREFIX = "set"
 ZONES = (

@@ -15,9 +15,10 @@ import httpx
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.domain.chat import Frequency
 from bot.services.chats import ChatInfo
 from bot.services.digests import Claim, Digest
-from bot.services.schedule import Frequency, Slot
+from bot.services.schedule import Slot
 from bot.telegram import delivery as delivery_module
 from bot.telegram.delivery import (
     Deliverer,

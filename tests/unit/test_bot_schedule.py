@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.chat import Frequency
 from bot.services.errors import InvalidInputError
 from bot.services.schedule import (
-    Frequency,
     due_slot,
     latest_slot,
     next_slot,
