@@ -330,23 +330,14 @@ def move_chat(session: Session, old_id: int, new_id: int) -> bool:
     existing = session.get(ChatRow, new_id)
     if existing is None:
         # Insert the new row, move the children, drop the old row (portable; no PK update).
-        session.add(
-            ChatRow(
-                chat_id=new_id,
-                type="supergroup",
-                title=old.title,
-                timezone=old.timezone,
-                digest_time=old.digest_time,
-                digest_weekday=old.digest_weekday,
-                frequency=old.frequency,
-                active=old.active,
-                created_at=old.created_at,
-                updated_at=old.updated_at,
-                calendar_token=None,
-                alerts=old.alerts,
-                alerts_since=old.alerts_since,
-            )
-        )
+        # Every setting moves, including columns added later; the token is unique, so it
+        # moves once the old row is gone.
+        settings = {
+            column.key: getattr(old, column.key)
+            for column in ChatRow.__mapper__.column_attrs
+            if column.key not in ("chat_id", "type", "calendar_token")
+        }
+        session.add(ChatRow(chat_id=new_id, type="supergroup", calendar_token=None, **settings))
         session.flush()
         for model in (FollowRow, DeliveryRow, DigestItemRow, AlertRow):
             session.execute(update(model).where(model.chat_id == old_id).values(chat_id=new_id))
