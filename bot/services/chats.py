@@ -18,6 +18,7 @@ from bot.services.schedule import (
     parse_digest_time,
     parse_frequency,
     parse_timezone,
+    parse_weekday,
 )
 from bot.store import repository
 from bot.store.models import ChatRow
@@ -169,6 +170,21 @@ def set_digest_time(
         if weekday is not None:
             row.digest_weekday = weekday
             row.frequency = Frequency.WEEKLY
+
+    return _change(services, chat_id, chat_type, apply)
+
+
+def set_weekly_day(
+    services: Services, chat_id: int, text: str, chat_type: str | None = None
+) -> ChatInfo:
+    """Weekly digests on the day the user picked (raises InvalidInputError); picking a day is
+    asking for digests, as choosing a frequency is."""
+    weekday = parse_weekday(text)
+
+    def apply(row: ChatRow) -> None:
+        row.digest_weekday = weekday
+        row.frequency = Frequency.WEEKLY
+        row.active = True
 
     return _change(services, chat_id, chat_type, apply)
 

@@ -59,6 +59,17 @@ def parse_digest_time(text: str) -> tuple[int | None, dt.time]:
     return weekday, parse_time(" ".join(words))
 
 
+def parse_weekday(text: str) -> int:
+    """A day of the week (``fri``, ``Friday``, or 0-6 with 0 = Monday) → 0-6."""
+    key = text.strip()
+    if key.isdigit() and int(key) < len(WEEKDAYS):
+        return int(key)
+    found = _weekday(key)
+    if found is None:
+        raise InvalidInputError(f"Not a day of the week: {text.strip()[:40]!r}. Try: friday.")
+    return found
+
+
 def _weekday(word: str) -> int | None:
     key = word.strip(",.").lower()
     for number, name in enumerate(WEEKDAYS):
