@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.domain.chat import Frequency
+from bot.domain.chat import ChatKind, Frequency
 from bot.services.context import Services
 from bot.services.schedule import (
     WEEKDAYS,
@@ -31,7 +31,7 @@ class ChatInfo:
     """A chat's settings as services hand them out (no ORM object escapes)."""
 
     chat_id: int
-    type: str
+    type: ChatKind
     title: str | None
     timezone: str
     digest_time: dt.time
@@ -43,7 +43,7 @@ class ChatInfo:
 
     @property
     def is_group(self) -> bool:
-        return self.type in ("group", "supergroup")
+        return self.type.is_group
 
     @property
     def schedule_text(self) -> str:
@@ -110,7 +110,7 @@ def get_chat(services: Services, chat_id: int) -> ChatInfo:
             return _info(row)
     return ChatInfo(
         chat_id=chat_id,
-        type="private" if chat_id > 0 else "group",
+        type=ChatKind.of(chat_id),
         title=None,
         timezone=services.config.default_timezone,
         digest_time=services.config.default_digest_time,

@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import Precision, Status
 from bot.domain.calendar import AlertStatus
-from bot.domain.chat import FollowKind, Frequency
+from bot.domain.chat import ChatKind, FollowKind, Frequency
 from bot.domain.delivery import DeliveryStatus
 from bot.store.types import StrEnumType, UTCDateTime
 
@@ -171,7 +171,9 @@ class ChatRow(Base):
     __tablename__ = "chats"
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    type: Mapped[str] = mapped_column(String(20), default="private")
+    type: Mapped[ChatKind] = mapped_column(
+        StrEnumType(ChatKind, length=20), default=ChatKind.PRIVATE
+    )
     title: Mapped[str | None] = mapped_column(String(500))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     digest_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(8, 0))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import Article, Event
 from bot.domain.calendar import AlertStatus, event_identity
-from bot.domain.chat import FollowKind, Frequency
+from bot.domain.chat import ChatKind, FollowKind, Frequency
 from bot.domain.delivery import DeliveryStatus
 from bot.store.merge import (
     Consolidated,
@@ -289,7 +289,7 @@ def ensure_chat(
     if row is None:
         row = ChatRow(
             chat_id=chat_id,
-            type=chat_type or ("private" if chat_id > 0 else "group"),
+            type=ChatKind.of(chat_id, chat_type),
             title=title,
             timezone=defaults.timezone,
             digest_time=defaults.digest_time,
@@ -303,7 +303,7 @@ def ensure_chat(
         session.flush()
         return row
     if chat_type and row.type != chat_type:
-        row.type = chat_type
+        row.type = ChatKind(chat_type)
     if title is not None and row.title != title:
         row.title = title
     return row
@@ -337,7 +337,9 @@ def move_chat(session: Session, old_id: int, new_id: int) -> bool:
             for column in ChatRow.__mapper__.column_attrs
             if column.key not in ("chat_id", "type", "calendar_token")
         }
-        session.add(ChatRow(chat_id=new_id, type="supergroup", calendar_token=None, **settings))
+        session.add(
+            ChatRow(chat_id=new_id, type=ChatKind.SUPERGROUP, calendar_token=None, **settings)
+        )
         session.flush()
         for model in (FollowRow, DeliveryRow, DigestItemRow, AlertRow):
             session.execute(update(model).where(model.chat_id == old_id).values(chat_id=new_id))
@@ -730,5 +732,9 @@ def store_counts(session: Session) -> StoreCounts:
         chats=count(select(func.count()).select_from(ChatRow)),
         subscribed=count(select(func.count()).select_from(ChatRow).where(ChatRow.active.is_(True))),
         events=count_events(session),
-        articles=count(select(func.count()).select_from(ArticleRow)),
+        articles=count_articles(session),
     )
+
+
+def count_articles(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(ArticleRow)) or 0)

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.domain import Status
+from bot.domain.chat import ChatKind, FollowKind, Frequency
 from bot.domain.delivery import DeliveryStatus
 from bot.services import chats, digests, follows, meetings, overview, stats
 from bot.services.calendar import ics_bytes
@@ -355,3 +356,22 @@ def test_an_unsubscribed_chat_is_promised_nothing(services: Services) -> None:
     chats.unsubscribe(services, 44)
     empty = html_to_text("\n".join(digests.digest_for(services, 44).messages))
     assert "I'll tell you" not in empty and "/subscribe" in empty
+
+
+def test_state_columns_read_as_enums_and_refuse_unknown_values(services: Services) -> None:
+    chats.subscribe(services, 9, "private")
+    chats.subscribe(services, -9, "supergroup", "Summits")
+    follows.follow(services, 9, "APEC")
+    with services.session() as session:
+        row = session.get(ChatRow, 9)
+        assert row is not None
+        assert (row.frequency, row.type) == (Frequency.DAILY, ChatKind.PRIVATE)
+        assert type(row.frequency) is Frequency and type(row.type) is ChatKind
+        follow = session.scalars(select(FollowRow).where(FollowRow.chat_id == 9)).one()
+        assert type(follow.kind) is FollowKind and follow.kind is FollowKind.ANY
+    assert chats.get_chat(services, -9).is_group
+    # A value no enum knows (a row written by hand) is refused on read, as for every state.
+    with services.session(write=True) as session:
+        session.execute(text("UPDATE chats SET frequency = 'hourly' WHERE chat_id = 9"))
+    with pytest.raises(ValueError, match="hourly"):
+        chats.get_chat(services, 9)

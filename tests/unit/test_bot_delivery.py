@@ -15,7 +15,7 @@ import httpx
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.domain.chat import Frequency
+from bot.domain.chat import ChatKind, Frequency
 from bot.services.chats import ChatInfo
 from bot.services.digests import Claim, Digest
 from bot.services.schedule import Slot
@@ -130,7 +130,9 @@ class Sleeps:
 
 
 def chat(chat_id: int) -> ChatInfo:
-    return ChatInfo(chat_id, "private", None, "UTC", dt.time(6), 0, Frequency.DAILY, True, NOW)
+    return ChatInfo(
+        chat_id, ChatKind.PRIVATE, None, "UTC", dt.time(6), 0, Frequency.DAILY, True, NOW
+    )
 
 
 def deliverer(bot: FakeBot, sleeps: Sleeps) -> Deliverer:

@@ -7,13 +7,13 @@ import datetime as dt
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.chat import Frequency
+from bot.domain.chat import ChatKind, Frequency
 from bot.services.chats import ChatInfo
 from bot.telegram import keyboards
 
 CHAT = ChatInfo(
     chat_id=42,
-    type="private",
+    type=ChatKind.PRIVATE,
     title=None,
     timezone="Europe/Berlin",
     digest_time=dt.time(8, 0),
