@@ -187,12 +187,17 @@ async def test_settings_day_picker_for_weekly_digests(bot: tuple[App, ConsoleReq
     assert "Frequency: off" in html_to_text(panel[0]["text"])
 
 
+def group_member_and_admin(app: App, request: ConsoleRequest, group: int) -> tuple[Chat, Chat]:
+    """A member (user 7) and an administrator (user 8) of ``group``."""
+    request.member_status[(group, 7)] = "member"
+    request.member_status[(group, 8)] = "administrator"
+    return Chat(app, request, group, 7), Chat(app, request, group, 8)
+
+
 async def test_only_group_administrators_pick_the_day(bot: tuple[App, ConsoleRequest]) -> None:
     app, request = bot
     group = -100124
-    request.member_status[(group, 7)] = "member"
-    request.member_status[(group, 8)] = "administrator"
-    member, admin = Chat(app, request, group, 7), Chat(app, request, group, 8)
+    member, admin = group_member_and_admin(app, request, group)
     services = app.bot_data["state"].services
     assert await member.press("set:daymenu") == []
     assert await member.press("set:day:2") == []
@@ -205,9 +210,7 @@ async def test_only_group_administrators_pick_the_day(bot: tuple[App, ConsoleReq
 async def test_group_needs_an_administrator(bot: tuple[App, ConsoleRequest]) -> None:
     app, request = bot
     group = -100123
-    request.member_status[(group, 7)] = "member"
-    request.member_status[(group, 8)] = "administrator"
-    member, admin = Chat(app, request, group, 7), Chat(app, request, group, 8)
+    member, admin = group_member_and_admin(app, request, group)
     assert "administrators" in await member.text("/subscribe")
     assert "administrators" in await member.text("/time 09:00")
     assert "Sanae Takaichi" in await member.text("/next")
