@@ -20,7 +20,16 @@ from bot.services.errors import InvalidInputError
 from bot.services.rendering import Renderer, html_to_text
 from bot.store import make_session_factory, upgrade_database
 from bot.store.db import make_engine
-from bot.store.models import ArticleRow, ChatRow, DeliveryRow, EventRow, FollowRow, MentionRow
+from bot.store.models import (
+    ArticleRow,
+    ChatRow,
+    DeliveryRow,
+    EventRow,
+    FeedEntryFailureRow,
+    FeedRow,
+    FollowRow,
+    MentionRow,
+)
 
 UTC = dt.UTC
 START = dt.datetime(2025, 10, 27, 5, 0, tzinfo=UTC)
@@ -375,3 +384,25 @@ def test_state_columns_read_as_enums_and_refuse_unknown_values(services: Service
         session.execute(text("UPDATE chats SET frequency = 'hourly' WHERE chat_id = 9"))
     with pytest.raises(ValueError, match="hourly"):
         chats.get_chat(services, 9)
+
+
+def test_feeds_show_the_health_feeds_list_gives(services: Services) -> None:
+    now = services.now()
+    with services.session(write=True) as session:
+        ok = FeedRow(url="https://a.example.org/rss", error_count=0, last_success=now)
+        new = FeedRow(url="https://b.example.org/rss", error_count=0)
+        degraded = FeedRow(url="https://c.example.org/rss", error_count=0, last_success=now)
+        failing = FeedRow(url="https://d.example.org/rss", error_count=3, last_error="HTTP 503")
+        session.add_all([ok, new, degraded, failing])
+        session.flush()
+        session.add(
+            FeedEntryFailureRow(
+                feed_id=degraded.id, url="https://c.example.org/1", last_error="HTTP 404"
+            )
+        )
+    lines = dict(line.split(" — ", 1) for line in stats.feed_lines(services))
+    assert lines["https://a.example.org/rss"].startswith("✅ ok, last read ")
+    assert lines["https://b.example.org/rss"] == "ok, not read yet"
+    assert lines["https://c.example.org/rss"] == "⚠️ DEGRADED: 1 entry(ies) failing: HTTP 404"
+    assert lines["https://d.example.org/rss"] == "⚠️ FAILING x3: HTTP 503"
+    assert stats.collect(services).feeds == stats.feed_lines(services)
