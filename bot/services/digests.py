@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.domain.calendar import EventView
 from bot.domain.chat import Frequency
-from bot.domain.delivery import DeliveryStatus
+from bot.domain.delivery import Claim, DeliveryStatus
 from bot.services import chats as chat_service
 from bot.services.changes import since_last_digest
 from bot.services.chats import ChatInfo
@@ -189,19 +189,6 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return min(RETRY_LONGEST_DELAY, RETRY_FIRST_DELAY * (1 << max(0, min(attempts - 1, 16))))
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The right to send one digest to one chat now.
-
-    ``sent_message_ids``: the parts an earlier attempt delivered before it failed; the
-    attempt goes on from the next part, so no part reaches the chat twice.
-    """
-
-    delivery_id: int
-    attempt: int
-    sent_message_ids: tuple[int, ...] = ()
-
-
 def claim(services: Services, chat_id: int, key: str) -> Claim | None:
     """Record the intent to deliver (committed before sending): a new ``pending`` row, or a
     failed row whose next attempt has come. None when the digest is not to be sent (sent,
@@ -210,13 +197,13 @@ def claim(services: Services, chat_id: int, key: str) -> Claim | None:
     now = services.now()
     with services.session(write=True) as session:
         claimed = repository.reclaim_failed_delivery(session, chat_id, key, now)
-    if claimed is None:
-        try:
-            with services.session(write=True) as session:
-                claimed = repository.add_pending_delivery(session, chat_id, key, now)
-        except IntegrityError:
-            return None
-    return Claim(claimed.id, claimed.attempt, claimed.sent_message_ids)
+    if claimed is not None:
+        return claimed
+    try:
+        with services.session(write=True) as session:
+            return repository.add_pending_delivery(session, chat_id, key, now)
+    except IntegrityError:
+        return None
 
 
 def mark_sent(services: Services, delivery_id: int, digest: Digest, message_ids: list[int]) -> None:

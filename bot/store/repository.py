@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.domain import Article, Event
 from bot.domain.calendar import AlertStatus, event_identity
 from bot.domain.chat import ChatKind, FollowKind, Frequency
-from bot.domain.delivery import DeliveryStatus
+from bot.domain.delivery import Claim, DeliveryStatus
 from bot.store.merge import (
     Consolidated,
     Report,
@@ -544,18 +544,9 @@ def unclaimable_deliveries(
     return {(chat_id, key) for chat_id, key in session.execute(query)}
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimedDelivery:
-    """A delivery row this process claimed: its id, attempt number and the parts sent."""
-
-    id: int
-    attempt: int
-    sent_message_ids: tuple[int, ...] = ()
-
-
 def reclaim_failed_delivery(
     session: Session, chat_id: int, digest_key: str, now: dt.datetime
-) -> ClaimedDelivery | None:
+) -> Claim | None:
     """Claim again a failed delivery whose next attempt has come (back to ``pending``, one
     more attempt). None when there is none or another process won: the update is
     conditional on the row still being due."""
@@ -579,12 +570,12 @@ def reclaim_failed_delivery(
             DeliveryRow.chat_id == chat_id, DeliveryRow.digest_key == digest_key
         )
     ).one()
-    return ClaimedDelivery(row.id, row.attempts, tuple(row.message_ids or ()))
+    return Claim(row.id, row.attempts, tuple(row.message_ids or ()))
 
 
 def add_pending_delivery(
     session: Session, chat_id: int, digest_key: str, now: dt.datetime
-) -> ClaimedDelivery:
+) -> Claim:
     """Write a new ``pending`` delivery (first attempt). Raises IntegrityError when the chat
     already has a row for ``digest_key``: the unique key lets one claimant win."""
     row = DeliveryRow(
@@ -597,7 +588,7 @@ def add_pending_delivery(
     )
     session.add(row)
     session.flush()
-    return ClaimedDelivery(row.id, 1)
+    return Claim(row.id, 1)
 
 
 def record_delivery_sent(

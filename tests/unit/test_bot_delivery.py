@@ -16,8 +16,9 @@ import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.domain.chat import ChatKind, Frequency
+from bot.domain.delivery import Claim
 from bot.services.chats import ChatInfo
-from bot.services.digests import Claim, Digest
+from bot.services.digests import Digest
 from bot.services.schedule import Slot
 from bot.telegram import delivery as delivery_module
 from bot.telegram.delivery import (
