@@ -176,5 +176,10 @@ def cap_article(article: Article, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[A
     return replace(article, body=kept), len(body) - len(kept)
 
 
+def left_out_note(label: str, left_out: int) -> str:
+    """What is said of an article ``cap_article`` cut: ``left_out`` characters were not read."""
+    return f"{label}: only the first part was read; {left_out:,} characters were not"
+
+
 def _too_big(size: int, limit: int) -> str:
     return f"too big: {size / 1024 / 1024:.1f} MB (the limit is {limit / 1024 / 1024:g} MB)"

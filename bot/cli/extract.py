@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.articles import read_article_file
+from bot.articles import cap_article, left_out_note, read_article_file
 from bot.domain import Article
 from bot.errors import ArticleError
 from bot.nlp.pipeline import ArticleAnalysis, Extractor
@@ -56,13 +56,19 @@ def _iso_date(value: str) -> dt.date:
 def _read_all(
     files: list[Path], published: dt.date | None, failures: list[str]
 ) -> Iterator[Article]:
-    max_bytes = get_settings().max_article_bytes
+    settings = get_settings()
     for path in files:
         try:
-            yield read_article_file(path, published, max_bytes)
+            article = read_article_file(path, published, settings.max_article_bytes)
         except ArticleError as exc:
             failures.append(f"{path}: {exc}")
             print(f"summit-bot: {path}: {exc}", file=sys.stderr)
+            continue
+        # The same cap as ingest: the extraction's cost grows with the length of a document.
+        article, left_out = cap_article(article, settings.max_article_chars)
+        if left_out:
+            print(f"summit-bot: {left_out_note(str(path), left_out)}", file=sys.stderr)
+        yield article
 
 
 def _analyses(args: argparse.Namespace, failures: list[str]) -> Iterator[ArticleAnalysis]:

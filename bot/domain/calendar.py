@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.domain.models import Precision, Status
+from bot.domain.models import Precision, Status, meeting_json
 from bot.domain.person_names import name_parts
 
 
@@ -134,19 +135,23 @@ class EventView:
         ]
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
+    def before(self, change: Change) -> EventView | None:
+        """The event as it was before ``change``; None when the change is not one of what
+        readers are shown of it (date, place, status)."""
+        if change.field == "date":
+            old = dt.date.fromisoformat(change.old) if change.old else None
+            return dataclasses.replace(self, date=old, end_date=None)
+        if change.field == "place":
+            return dataclasses.replace(self, place=change.old)
+        if change.field == "status" and change.old:
+            return dataclasses.replace(self, status=Status(change.old))
+        return None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "uid": self.uid,
-            "title": self.title,
-            "participants": list(self.participants),
-            "summit": self.summit,
-            "place": self.place,
-            "date": self.date.isoformat() if self.date else None,
-            "end_date": self.end_date.isoformat() if self.end_date else None,
-            "precision": self.precision.value,
-            "status": self.status.value,
-            "evidence": self.evidence,
+            **meeting_json(self),
             "sequence": self.sequence,
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,

@@ -1,7 +1,9 @@
-"""Delivery states of a digest, shared by the services, the ORM model and the migration."""
+"""Delivery states of a digest, shared by the services, the ORM model and the migration, and
+the claim that lets one process send it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -19,3 +21,16 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The right to send one digest to one chat now (its delivery row is ``pending``).
+
+    ``sent_message_ids``: the parts an earlier attempt delivered before it failed; the
+    attempt goes on from the next part, so no part reaches the chat twice.
+    """
+
+    delivery_id: int
+    attempt: int
+    sent_message_ids: tuple[int, ...] = ()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 
 class Status(StrEnum):
@@ -133,17 +134,45 @@ class Event:
         return f"Meeting in {self.place}" if self.place else "Meeting"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "participants": list(self.participants),
-            "summit": self.summit,
-            "place": self.place,
-            "date": self.date.isoformat() if self.date else None,
-            "end_date": self.end_date.isoformat() if self.end_date else None,
-            "precision": self.precision.value,
-            "status": self.status.value,
-            "evidence": self.evidence,
-        }
+        return meeting_json(self)
+
+
+class Meeting(Protocol):
+    """What a reported meeting (``Event``) and a stored one (``EventView``) both tell."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def participants(self) -> Sequence[str]: ...
+    @property
+    def summit(self) -> str | None: ...
+    @property
+    def place(self) -> str | None: ...
+    @property
+    def date(self) -> dt.date | None: ...
+    @property
+    def end_date(self) -> dt.date | None: ...
+    @property
+    def precision(self) -> Precision: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def evidence(self) -> str: ...
+
+
+def meeting_json(meeting: Meeting) -> dict[str, Any]:
+    """A meeting's fields as JSON (``extract --json``, the web API)."""
+    return {
+        "title": meeting.title,
+        "participants": list(meeting.participants),
+        "summit": meeting.summit,
+        "place": meeting.place,
+        "date": meeting.date.isoformat() if meeting.date else None,
+        "end_date": meeting.end_date.isoformat() if meeting.end_date else None,
+        "precision": meeting.precision.value,
+        "status": meeting.status.value,
+        "evidence": meeting.evidence,
+    }
 
 
 def _join(names: list[str]) -> str:

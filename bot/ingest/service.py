@@ -18,7 +18,7 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.articles import DEFAULT_MAX_CHARS, cap_article
+from bot.articles import DEFAULT_MAX_CHARS, cap_article, left_out_note
 from bot.domain import Article, Event
 from bot.errors import SummitBotError
 from bot.store.db import session_scope
@@ -104,10 +104,7 @@ class IngestReport:
 
     def notes(self) -> list[str]:
         """One line per article that was read only in part."""
-        return [
-            f"{label}: only the first part was read; {left:,} characters were not"
-            for label, left in self.truncated
-        ]
+        return [left_out_note(label, left) for label, left in self.truncated]
 
 
 # Called after each input is done: (inputs done, inputs in all, label of the input).

@@ -8,7 +8,6 @@ each change reaches a chat at most once, even across restarts and several worker
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import logging
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.domain import Status
 from bot.domain.calendar import AlertStatus, EventView
 from bot.services import chats as chat_service
 from bot.services.changes import describe
@@ -86,13 +84,7 @@ def _before_last_report(event: EventView) -> EventView | None:
     for change in reversed(event.changes):
         if (change.reported, change.article_id) != (last.reported, last.article_id):
             break
-        if change.field == "date":
-            old = dt.date.fromisoformat(change.old) if change.old else None
-            state = dataclasses.replace(state, date=old, end_date=None)
-        elif change.field == "place":
-            state = dataclasses.replace(state, place=change.old)
-        elif change.field == "status" and change.old:
-            state = dataclasses.replace(state, status=Status(change.old))
+        state = state.before(change) or state
     return state
 
 

@@ -9,7 +9,6 @@ current one is what the chat is told, once (the next digest's snapshot replaces 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
@@ -27,15 +26,10 @@ def seen_state(event: EventView, fingerprint: str) -> EventView | None:
     if state.fingerprint == fingerprint:
         return state
     for change in reversed(event.changes):
-        if change.field == "date":
-            old = dt.date.fromisoformat(change.old) if change.old else None
-            state = dataclasses.replace(state, date=old, end_date=None)
-        elif change.field == "place":
-            state = dataclasses.replace(state, place=change.old)
-        elif change.field == "status" and change.old:
-            state = dataclasses.replace(state, status=Status(change.old))
-        else:
+        earlier = state.before(change)
+        if earlier is None:
             continue
+        state = earlier
         if state.fingerprint == fingerprint:
             return state
     return None

@@ -9,15 +9,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.domain.chat import ChatKind, Frequency
 from bot.services.context import Services
 from bot.services.schedule import (
     WEEKDAYS,
-    Frequency,
     Slot,
     next_slot,
     parse_digest_time,
     parse_frequency,
     parse_timezone,
+    parse_weekday,
 )
 from bot.store import repository
 from bot.store.models import ChatRow
@@ -30,7 +31,7 @@ class ChatInfo:
     """A chat's settings as services hand them out (no ORM object escapes)."""
 
     chat_id: int
-    type: str
+    type: ChatKind
     title: str | None
     timezone: str
     digest_time: dt.time
@@ -42,7 +43,7 @@ class ChatInfo:
 
     @property
     def is_group(self) -> bool:
-        return self.type in ("group", "supergroup")
+        return self.type.is_group
 
     @property
     def schedule_text(self) -> str:
@@ -68,10 +69,6 @@ class ChatInfo:
 
 
 def _info(row: ChatRow) -> ChatInfo:
-    try:
-        frequency = Frequency(row.frequency)
-    except ValueError:
-        frequency = Frequency.DAILY
     return ChatInfo(
         chat_id=row.chat_id,
         type=row.type,
@@ -79,7 +76,7 @@ def _info(row: ChatRow) -> ChatInfo:
         timezone=row.timezone,
         digest_time=row.digest_time,
         digest_weekday=row.digest_weekday,
-        frequency=frequency,
+        frequency=row.frequency,
         subscribed=row.active,
         schedule_since=row.updated_at,
     )
@@ -88,7 +85,7 @@ def _info(row: ChatRow) -> ChatInfo:
 def _defaults(services: Services) -> repository.ChatDefaults:
     config = services.config
     return repository.ChatDefaults(
-        config.default_timezone, config.default_digest_time, Frequency.DAILY.value
+        config.default_timezone, config.default_digest_time, Frequency.DAILY
     )
 
 
@@ -113,7 +110,7 @@ def get_chat(services: Services, chat_id: int) -> ChatInfo:
             return _info(row)
     return ChatInfo(
         chat_id=chat_id,
-        type="private" if chat_id > 0 else "group",
+        type=ChatKind.of(chat_id),
         title=None,
         timezone=services.config.default_timezone,
         digest_time=services.config.default_digest_time,
@@ -131,11 +128,11 @@ def subscribe(
     """Subscribe a chat; returns its settings and whether it was already subscribed."""
     with services.session(write=True) as session:
         row = ensure_chat(session, services, chat_id, chat_type, title)
-        already = row.active and row.frequency != Frequency.OFF.value
+        already = row.active and row.frequency is not Frequency.OFF
         if not already:
             row.active = True
-            if row.frequency == Frequency.OFF.value:
-                row.frequency = Frequency.DAILY.value
+            if row.frequency is Frequency.OFF:
+                row.frequency = Frequency.DAILY
             row.updated_at = services.now()
         return _info(row), already
 
@@ -172,7 +169,22 @@ def set_digest_time(
         row.digest_time = at
         if weekday is not None:
             row.digest_weekday = weekday
-            row.frequency = Frequency.WEEKLY.value
+            row.frequency = Frequency.WEEKLY
+
+    return _change(services, chat_id, chat_type, apply)
+
+
+def set_weekly_day(
+    services: Services, chat_id: int, text: str, chat_type: str | None = None
+) -> ChatInfo:
+    """Weekly digests on the day the user picked (raises InvalidInputError); picking a day is
+    asking for digests, as choosing a frequency is."""
+    weekday = parse_weekday(text)
+
+    def apply(row: ChatRow) -> None:
+        row.digest_weekday = weekday
+        row.frequency = Frequency.WEEKLY
+        row.active = True
 
     return _change(services, chat_id, chat_type, apply)
 
@@ -184,7 +196,7 @@ def set_frequency(
     frequency = parse_frequency(text)
 
     def apply(row: ChatRow) -> None:
-        row.frequency = frequency.value
+        row.frequency = frequency
         if frequency is not Frequency.OFF:
             row.active = True  # choosing a frequency is asking for digests
 
@@ -226,4 +238,4 @@ def migrate_chat(services: Services, old_id: int, new_id: int) -> None:
 def subscribed_chats(services: Services) -> list[ChatInfo]:
     """Every subscribed chat whose digests are not off."""
     with services.session() as session:
-        return [_info(row) for row in repository.active_chats(session, Frequency.OFF.value)]
+        return [_info(row) for row in repository.subscribed_chats(session)]

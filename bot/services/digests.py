@@ -18,24 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.calendar import EventView
-from bot.domain.delivery import DeliveryStatus
+from bot.domain.chat import Frequency
+from bot.domain.delivery import Claim, DeliveryStatus
 from bot.services import chats as chat_service
 from bot.services.changes import since_last_digest
 from bot.services.chats import ChatInfo
 from bot.services.context import Services
 from bot.services.events import upcoming
 from bot.services.rendering import day_label, group_by_day, make_entry
-from bot.services.schedule import Frequency, Slot, due_slot, zone
-from bot.store.models import ChatRow, DeliveryRow, DigestItemRow, FollowRow
+from bot.services.schedule import Slot, due_slot, zone
+from bot.store import repository
 
 log = logging.getLogger(__name__)
 
@@ -77,27 +76,16 @@ class DigestBuilder:
         self.services = services
         self.now = now or services.now()
         self._lock = threading.Lock()
-        self._follows: dict[int, list[str]] = defaultdict(list)
-        self._previous: dict[int, dict[int, str]] = defaultdict(dict)
+        self._follows: dict[int, list[str]] = {}
+        self._previous: dict[int, dict[int, str]] = {}
         self._events: dict[tuple[Any, ...], list[EventView]] = {}
         self._rendered: dict[tuple[Any, ...], tuple[list[str], dict[int, str]]] = {}
         ids = [chat.chat_id for chat in chats]
         with services.session() as session:
             for start in range(0, len(ids), self.CHUNK):
                 chunk = ids[start : start + self.CHUNK]
-                follows = session.execute(
-                    select(FollowRow.chat_id, FollowRow.value)
-                    .where(FollowRow.chat_id.in_(chunk))
-                    .order_by(FollowRow.created_at, FollowRow.id)
-                )
-                for chat_id, value in follows:
-                    self._follows[chat_id].append(value)
-                items = session.execute(
-                    select(DigestItemRow.chat_id, DigestItemRow.event_id, DigestItemRow.fingerprint)
-                    .where(DigestItemRow.chat_id.in_(chunk))
-                )  # fmt: skip
-                for chat_id, event_id, fingerprint in items:
-                    self._previous[chat_id][event_id] = fingerprint
+                self._follows.update(repository.follows_of_chats(session, chunk))
+                self._previous.update(repository.last_digest_items(session, chunk))
 
     def build(self, chat: ChatInfo, key: str | None = None) -> Digest:
         """Render the digest ``chat`` gets (marks compare with its previous digest)."""
@@ -192,40 +180,13 @@ def due_chats(services: Services, now: dt.datetime | None = None) -> list[tuple[
         return []
     keys = {slot.key for _, slot in candidates}
     with services.session() as session:
-        rows = session.execute(
-            select(DeliveryRow.chat_id, DeliveryRow.digest_key).where(
-                DeliveryRow.digest_key.in_(keys), ~_retry_due(now)
-            )
-        )
-        done = {(chat_id, key) for chat_id, key in rows}
+        done = repository.unclaimable_deliveries(session, keys, now)
     return [(chat, slot) for chat, slot in candidates if (chat.chat_id, slot.key) not in done]
-
-
-def _retry_due(now: dt.datetime) -> Any:
-    """The rows that may be claimed again: failed, with a next attempt that has come."""
-    return and_(
-        DeliveryRow.status == DeliveryStatus.FAILED,
-        DeliveryRow.next_attempt_at.is_not(None),
-        DeliveryRow.next_attempt_at <= now,
-    )
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
     """How long a delivery that failed ``attempts`` times waits before the next attempt."""
     return min(RETRY_LONGEST_DELAY, RETRY_FIRST_DELAY * (1 << max(0, min(attempts - 1, 16))))
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The right to send one digest to one chat now.
-
-    ``sent_message_ids``: the parts an earlier attempt delivered before it failed; the
-    attempt goes on from the next part, so no part reaches the chat twice.
-    """
-
-    delivery_id: int
-    attempt: int
-    sent_message_ids: tuple[int, ...] = ()
 
 
 def claim(services: Services, chat_id: int, key: str) -> Claim | None:
@@ -235,61 +196,21 @@ def claim(services: Services, chat_id: int, key: str) -> Claim | None:
     unique key and the conditional update let exactly one of them win."""
     now = services.now()
     with services.session(write=True) as session:
-        reclaimed = session.execute(
-            update(DeliveryRow)
-            .where(DeliveryRow.chat_id == chat_id, DeliveryRow.digest_key == key, _retry_due(now))
-            .values(
-                status=DeliveryStatus.PENDING,
-                attempts=DeliveryRow.attempts + 1,
-                next_attempt_at=None,
-            )
-        )
-        if int(getattr(reclaimed, "rowcount", 0) or 0) == 1:
-            row = session.scalars(
-                select(DeliveryRow).where(
-                    DeliveryRow.chat_id == chat_id, DeliveryRow.digest_key == key
-                )
-            ).one()
-            return Claim(row.id, row.attempts, tuple(row.message_ids or ()))
+        claimed = repository.reclaim_failed_delivery(session, chat_id, key, now)
+    if claimed is not None:
+        return claimed
     try:
         with services.session(write=True) as session:
-            new = DeliveryRow(
-                chat_id=chat_id,
-                digest_key=key,
-                status=DeliveryStatus.PENDING,
-                attempts=1,
-                created_at=now,
-                message_ids=[],
-            )
-            session.add(new)
-            session.flush()
-            return Claim(new.id, 1)
+            return repository.add_pending_delivery(session, chat_id, key, now)
     except IntegrityError:
         return None
 
 
 def mark_sent(services: Services, delivery_id: int, digest: Digest, message_ids: list[int]) -> None:
     """The digest went out: record it and remember what the chat saw (for the next marks)."""
-    now = services.now()
     with services.session(write=True) as session:
-        row = session.get(DeliveryRow, delivery_id)
-        if row is None:
-            return
-        row.status = DeliveryStatus.SENT
-        row.sent_at = now
-        row.error = None
-        row.message_ids = message_ids
-        chat_id = row.chat_id  # the chat may have migrated while sending
-        session.execute(delete(DigestItemRow).where(DigestItemRow.chat_id == chat_id))
-        session.add_all(
-            DigestItemRow(
-                chat_id=chat_id,
-                event_id=event_id,
-                fingerprint=fingerprint,
-                digest_key=row.digest_key,
-                sent_at=now,
-            )
-            for event_id, fingerprint in digest.snapshot.items()
+        repository.record_delivery_sent(
+            session, delivery_id, message_ids, digest.snapshot, services.now()
         )
 
 
@@ -306,13 +227,18 @@ def mark_failed(
     (the chat blocked the bot, the message was refused)."""
     now = services.now()
     with services.session(write=True) as session:
-        row = session.get(DeliveryRow, delivery_id)
-        if row is None:
+        attempts = repository.delivery_attempts(session, delivery_id)
+        if attempts is None:
             return
-        row.status = DeliveryStatus.FAILED
-        row.error = error[:MAX_ERROR_LENGTH]
-        row.message_ids = list(message_ids)
-        row.next_attempt_at = now + retry_delay(row.attempts) if retry else None
+        next_attempt = now + retry_delay(attempts) if retry else None
+        repository.record_delivery_not_sent(
+            session,
+            delivery_id,
+            DeliveryStatus.FAILED,
+            error[:MAX_ERROR_LENGTH],
+            message_ids,
+            next_attempt,
+        )
 
 
 def mark_unknown(
@@ -320,28 +246,23 @@ def mark_unknown(
 ) -> None:
     """A request left the process and no answer came: never sent again (at most once)."""
     with services.session(write=True) as session:
-        row = session.get(DeliveryRow, delivery_id)
-        if row is None:
-            return
-        row.status = DeliveryStatus.UNKNOWN
-        row.error = error[:MAX_ERROR_LENGTH]
-        row.message_ids = list(message_ids)
-        row.next_attempt_at = None
+        repository.record_delivery_not_sent(
+            session,
+            delivery_id,
+            DeliveryStatus.UNKNOWN,
+            error[:MAX_ERROR_LENGTH],
+            message_ids,
+            None,
+        )
 
 
 def resolve_unknown(services: Services) -> int:
     """At start: deliveries left ``pending`` by a crash are of unknown fate. They are marked
     ``unknown`` and not retried (at most once); returns how many there were."""
     with services.session(write=True) as session:
-        result = session.execute(
-            update(DeliveryRow)
-            .where(DeliveryRow.status == DeliveryStatus.PENDING)
-            .values(
-                status=DeliveryStatus.UNKNOWN,
-                error="interrupted: the bot stopped while sending",
-            )
+        count = repository.mark_pending_deliveries_unknown(
+            session, "interrupted: the bot stopped while sending"
         )
-        count = int(getattr(result, "rowcount", 0) or 0)
     if count:
         log.warning("%d digest deliveries were interrupted by a crash; not resending them", count)
     return count
@@ -362,34 +283,20 @@ def delivery_counts(services: Services, now: dt.datetime | None = None) -> Deliv
     """How many deliveries are in each state, and how many failed ones wait for a retry."""
     now = now or services.now()
     with services.session() as session:
-        rows = session.execute(
-            select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+        by_status = repository.deliveries_by_status(session)
+        # the slot came before the first attempt, so its grace period ends sooner
+        retrying = repository.retrying_deliveries(
+            session, now - services.config.missed_digest_grace
         )
-        by_status = {DeliveryStatus(status): int(count) for status, count in rows}
-        retrying = session.scalar(
-            select(func.count())
-            .select_from(DeliveryRow)
-            .where(
-                DeliveryRow.status == DeliveryStatus.FAILED,
-                DeliveryRow.next_attempt_at.is_not(None),
-                # the slot came before the first attempt, so its grace period ends sooner
-                DeliveryRow.created_at > now - services.config.missed_digest_grace,
-            )
-        )
-    return DeliveryCounts(by_status, int(retrying or 0))
+    return DeliveryCounts(by_status, retrying)
 
 
 def last_deliveries(services: Services, limit: int = 5) -> list[str]:
     """One line per recent delivery, newest first, for /stats."""
     with services.session() as session:
-        rows = session.execute(
-            select(DeliveryRow.chat_id, DeliveryRow.digest_key, DeliveryRow.status,
-                   DeliveryRow.created_at, ChatRow.title)
-            .outerjoin(ChatRow, ChatRow.chat_id == DeliveryRow.chat_id)
-            .order_by(DeliveryRow.id.desc())
-            .limit(limit)
-        )  # fmt: skip
-        return [
-            f"{created:%Y-%m-%d %H:%M} UTC · {title or chat_id} · {key} · {status}"
-            for chat_id, key, status, created, title in rows
-        ]
+        deliveries = repository.recent_deliveries(session, limit)
+    return [
+        f"{d.created_at:%Y-%m-%d %H:%M} UTC · {d.chat_title or d.chat_id} · {d.digest_key}"
+        f" · {d.status}"
+        for d in deliveries
+    ]

@@ -11,14 +11,13 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import SummitBotError
 from bot.services.context import Services
 from bot.services.errors import InvalidInputError
 from bot.settings import Settings
-from bot.store.models import ArticleRow
+from bot.store import repository
 
 if TYPE_CHECKING:
     from bot.ingest.feeds import FeedPollResult
@@ -122,4 +121,4 @@ class Ingestion:
 
     def article_count(self) -> int:
         with self.services.session() as session:
-            return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+            return repository.count_articles(session)

@@ -59,7 +59,7 @@ class StoreCollector(Collector):
             "summit_deliveries", "Digest deliveries by outcome", labels=["outcome"]
         )
         for status, count in sorted(deliveries.items()):
-            family.add_metric([status], count)
+            family.add_metric([status.value], count)
         yield family
         yield GaugeMetricFamily("summit_feeds", "Feeds subscribed", value=feeds)
         yield GaugeMetricFamily(

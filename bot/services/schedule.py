@@ -9,21 +9,13 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain.chat import Frequency
 from bot.services.errors import InvalidInputError
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-class Frequency(StrEnum):
-    """How often a chat gets its digest."""
-
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    OFF = "off"
 
 
 _TIME = re.compile(
@@ -65,6 +57,17 @@ def parse_digest_time(text: str) -> tuple[int | None, dt.time]:
             del words[position]
             break
     return weekday, parse_time(" ".join(words))
+
+
+def parse_weekday(text: str) -> int:
+    """A day of the week (``fri``, ``Friday``, or 0-6 with 0 = Monday) → 0-6."""
+    key = text.strip()
+    if key.isdigit() and int(key) < len(WEEKDAYS):
+        return int(key)
+    found = _weekday(key)
+    if found is None:
+        raise InvalidInputError(f"Not a day of the week: {text.strip()[:40]!r}. Try: friday.")
+    return found
 
 
 def _weekday(word: str) -> int | None:

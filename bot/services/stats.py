@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
 from bot.domain.delivery import DeliveryStatus
+from bot.ingest.feeds import FeedInfo, list_feeds
 from bot.services.context import Services
 from bot.services.digests import DeliveryCounts, delivery_counts, last_deliveries
 from bot.services.events import upcoming
-from bot.store.models import ArticleRow, ChatRow, EventRow, FeedRow
+from bot.store import repository
 
 
 @dataclass(slots=True)
@@ -36,36 +35,43 @@ class Stats:
         self.unknown = counts[DeliveryStatus.UNKNOWN]
 
 
+# A feed's error as /feeds shows it; the full text is in ``summit-bot feeds list``.
+MAX_FEED_ERROR_CHARS = 120
+# How many events /stats counts as upcoming at most.
+MAX_COUNTED_UPCOMING = 10_000
+
+
+def feed_line(feed: FeedInfo) -> str:
+    """A feed's URL and health as ``feeds list`` tells it: ok, DEGRADED or FAILING."""
+    health = feed.health
+    if len(health) > MAX_FEED_ERROR_CHARS:
+        health = health[: MAX_FEED_ERROR_CHARS - 1] + "…"
+    if health != "ok":
+        return f"{feed.url} — ⚠️ {health}"
+    if feed.last_success is None:
+        return f"{feed.url} — ok, not read yet"
+    return f"{feed.url} — ✅ ok, last read {feed.last_success:%Y-%m-%d %H:%M} UTC"
+
+
 def feed_lines(services: Services) -> list[str]:
     """One line per feed: its URL and health."""
     with services.session() as session:
-        feeds = list(session.scalars(select(FeedRow).order_by(FeedRow.url)))
-        lines = []
-        for feed in feeds:
-            if feed.error_count:
-                health = f"⚠️ {feed.error_count} errors: {(feed.last_error or '')[:80]}"
-            elif feed.last_success:
-                health = f"✅ ok {feed.last_success:%Y-%m-%d %H:%M} UTC"
-            else:
-                health = "not polled yet"
-            lines.append(f"{feed.url} — {health}")
-        return lines
+        return [feed_line(feed) for feed in list_feeds(session)]
 
 
 def collect(services: Services) -> Stats:
     today = services.now().date()
     with services.session() as session:
-        stats = Stats(
-            chats=session.scalar(select(func.count()).select_from(ChatRow)) or 0,
-            subscribed=session.scalar(
-                select(func.count()).select_from(ChatRow).where(ChatRow.active.is_(True))
-            )
-            or 0,
-            events=session.scalar(select(func.count()).select_from(EventRow)) or 0,
-            articles=session.scalar(select(func.count()).select_from(ArticleRow)) or 0,
-        )
-        stats.upcoming = len(upcoming(session, today, limit=10_000))
-    stats.inactive = stats.chats - stats.subscribed
+        counts = repository.store_counts(session)
+        upcoming_count = len(upcoming(session, today, limit=MAX_COUNTED_UPCOMING))
+    stats = Stats(
+        chats=counts.chats,
+        subscribed=counts.subscribed,
+        inactive=counts.chats - counts.subscribed,
+        events=counts.events,
+        upcoming=upcoming_count,
+        articles=counts.articles,
+    )
     stats.feeds = feed_lines(services)
     stats.deliveries = last_deliveries(services)
     stats.count_deliveries(delivery_counts(services))

@@ -6,7 +6,6 @@ Every change to these models needs an Alembic revision in ``bot/store/migrations
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -15,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -30,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import Precision, Status
 from bot.domain.calendar import AlertStatus
+from bot.domain.chat import ChatKind, FollowKind, Frequency
 from bot.domain.delivery import DeliveryStatus
 from bot.store.types import StrEnumType, UTCDateTime
 
@@ -44,22 +43,6 @@ NAMING = {
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _enum_column(enum: type[StrEnum]) -> Enum:
-    """A StrEnum stored as its value in a VARCHAR(16), the columns' type since 0001_initial.
-
-    Writing a value outside the enum raises; so does reading one (a row written by hand):
-    every reader of these columns shares that one policy for bad rows.
-    """
-    return Enum(
-        enum,
-        native_enum=False,
-        create_constraint=False,
-        length=16,
-        validate_strings=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class Base(DeclarativeBase):
@@ -137,8 +120,8 @@ class EventRow(Base):
     end_date: Mapped[dt.date | None]
     # The last day the event covers (end_date or date): past events are those before today.
     last_day: Mapped[dt.date | None]
-    precision: Mapped[Precision] = mapped_column(_enum_column(Precision))
-    status: Mapped[Status] = mapped_column(_enum_column(Status))
+    precision: Mapped[Precision] = mapped_column(StrEnumType(Precision))
+    status: Mapped[Status] = mapped_column(StrEnumType(Status))
     first_reported: Mapped[dt.date]
     last_reported: Mapped[dt.date]
     changes: Mapped[list[Any]] = mapped_column(default=list)
@@ -174,8 +157,8 @@ class MentionRow(Base):
     place: Mapped[str | None] = mapped_column(String(500))
     date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
-    precision: Mapped[Precision] = mapped_column(_enum_column(Precision))
-    status: Mapped[Status] = mapped_column(_enum_column(Status))
+    precision: Mapped[Precision] = mapped_column(StrEnumType(Precision))
+    status: Mapped[Status] = mapped_column(StrEnumType(Status))
     evidence: Mapped[str] = mapped_column(Text, default="")
 
     event: Mapped[EventRow] = relationship(back_populates="mentions")
@@ -188,13 +171,17 @@ class ChatRow(Base):
     __tablename__ = "chats"
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    type: Mapped[str] = mapped_column(String(20), default="private")
+    type: Mapped[ChatKind] = mapped_column(
+        StrEnumType(ChatKind, length=20), default=ChatKind.PRIVATE
+    )
     title: Mapped[str | None] = mapped_column(String(500))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     digest_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(8, 0))
-    # 0 = Monday; used when frequency is "weekly".
+    # 0 = Monday; used when frequency is weekly.
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)
-    frequency: Mapped[str] = mapped_column(String(10), default="daily")  # daily/weekly/off
+    frequency: Mapped[Frequency] = mapped_column(
+        StrEnumType(Frequency, length=10), default=Frequency.DAILY
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -218,7 +205,7 @@ class FollowRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk())
-    kind: Mapped[str] = mapped_column(String(16))  # person/country/summit/any
+    kind: Mapped[FollowKind] = mapped_column(StrEnumType(FollowKind), default=FollowKind.ANY)
     value: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -305,7 +292,7 @@ class AlertRow(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     sequence: Mapped[int] = mapped_column(Integer)
     status: Mapped[AlertStatus] = mapped_column(
-        _enum_column(AlertStatus), default=AlertStatus.PENDING
+        StrEnumType(AlertStatus), default=AlertStatus.PENDING
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]

@@ -1,7 +1,8 @@
 """The store's repository: the one place services' reads and writes touch the session.
 
 Articles and events (rows <-> domain objects, duplicates, event merging and identity), chats,
-follows and heartbeats. The calendar's read query is ``bot.store.queries``.
+follows, digest deliveries, alerts, heartbeats and the counts of /stats and /metrics. The
+calendar's read query is ``bot.store.queries``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.domain import Article, Event
 from bot.domain.calendar import AlertStatus, event_identity
+from bot.domain.chat import ChatKind, FollowKind, Frequency
+from bot.domain.delivery import Claim, DeliveryStatus
 from bot.store.merge import (
     Consolidated,
     Report,
@@ -39,6 +43,7 @@ from bot.store.models import (
     HeartbeatRow,
     MentionRow,
 )
+from bot.store.queries import count_events
 
 
 def find_duplicate(session: Session, url: str | None, content_hash: str) -> ArticleRow | None:
@@ -261,7 +266,7 @@ class ChatDefaults:
 
     timezone: str
     digest_time: dt.time
-    frequency: str
+    frequency: Frequency
 
 
 def get_chat(session: Session, chat_id: int) -> ChatRow | None:
@@ -284,7 +289,7 @@ def ensure_chat(
     if row is None:
         row = ChatRow(
             chat_id=chat_id,
-            type=chat_type or ("private" if chat_id > 0 else "group"),
+            type=ChatKind.of(chat_id, chat_type),
             title=title,
             timezone=defaults.timezone,
             digest_time=defaults.digest_time,
@@ -298,17 +303,17 @@ def ensure_chat(
         session.flush()
         return row
     if chat_type and row.type != chat_type:
-        row.type = chat_type
+        row.type = ChatKind(chat_type)
     if title is not None and row.title != title:
         row.title = title
     return row
 
 
-def active_chats(session: Session, excluded_frequency: str) -> list[ChatRow]:
-    """Subscribed chats, except those whose frequency is ``excluded_frequency`` (off)."""
+def subscribed_chats(session: Session) -> list[ChatRow]:
+    """Subscribed chats whose digests are not off, by id."""
     query = (
         select(ChatRow)
-        .where(ChatRow.active.is_(True), ChatRow.frequency != excluded_frequency)
+        .where(ChatRow.active.is_(True), ChatRow.frequency != Frequency.OFF)
         .order_by(ChatRow.chat_id)
     )
     return list(session.scalars(query))
@@ -325,22 +330,15 @@ def move_chat(session: Session, old_id: int, new_id: int) -> bool:
     existing = session.get(ChatRow, new_id)
     if existing is None:
         # Insert the new row, move the children, drop the old row (portable; no PK update).
+        # Every setting moves, including columns added later; the token is unique, so it
+        # moves once the old row is gone.
+        settings = {
+            column.key: getattr(old, column.key)
+            for column in ChatRow.__mapper__.column_attrs
+            if column.key not in ("chat_id", "type", "calendar_token")
+        }
         session.add(
-            ChatRow(
-                chat_id=new_id,
-                type="supergroup",
-                title=old.title,
-                timezone=old.timezone,
-                digest_time=old.digest_time,
-                digest_weekday=old.digest_weekday,
-                frequency=old.frequency,
-                active=old.active,
-                created_at=old.created_at,
-                updated_at=old.updated_at,
-                calendar_token=None,
-                alerts=old.alerts,
-                alerts_since=old.alerts_since,
-            )
+            ChatRow(chat_id=new_id, type=ChatKind.SUPERGROUP, calendar_token=None, **settings)
         )
         session.flush()
         for model in (FollowRow, DeliveryRow, DigestItemRow, AlertRow):
@@ -376,7 +374,7 @@ def followed_names(session: Session, chat_id: int) -> list[str]:
 
 
 def add_follow(session: Session, chat_id: int, name: str, now: dt.datetime) -> None:
-    session.add(FollowRow(chat_id=chat_id, kind="any", value=name, created_at=now))
+    session.add(FollowRow(chat_id=chat_id, kind=FollowKind.ANY, value=name, created_at=now))
 
 
 def remove_follow(session: Session, chat_id: int, name: str) -> bool:
@@ -484,11 +482,6 @@ def ping(session: Session) -> None:
 # --------------------------------------------------------------------------- metrics
 
 
-def deliveries_by_status(session: Session) -> dict[str, int]:
-    query = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
-    return {str(status): int(count) for status, count in session.execute(query)}
-
-
 def feed_health(session: Session) -> tuple[int, int, int]:
     """Feeds, feeds whose last poll failed, and their consecutive failures summed."""
     query = select(
@@ -498,3 +491,241 @@ def feed_health(session: Session) -> tuple[int, int, int]:
     )
     feeds, failing, errors = session.execute(query).one()
     return int(feeds), int(failing), int(errors)
+
+
+# --------------------------------------------------------------------------- digests
+#
+# Deliveries are claimed (a ``pending`` row, unique per chat and digest key) and committed
+# before anything is sent; see ``bot.services.digests``. The unique key and the conditional
+# updates below are what let exactly one process win a claim.
+
+
+def follows_of_chats(session: Session, chat_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The names each of ``chat_ids`` follows, in the order it added them."""
+    query = (
+        select(FollowRow.chat_id, FollowRow.value)
+        .where(FollowRow.chat_id.in_(chat_ids))
+        .order_by(FollowRow.created_at, FollowRow.id)
+    )
+    follows: dict[int, list[str]] = {}
+    for chat_id, value in session.execute(query):
+        follows.setdefault(chat_id, []).append(value)
+    return follows
+
+
+def last_digest_items(session: Session, chat_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """What each chat's previous digest showed: event id → fingerprint, per chat."""
+    query = select(DigestItemRow.chat_id, DigestItemRow.event_id, DigestItemRow.fingerprint).where(
+        DigestItemRow.chat_id.in_(chat_ids)
+    )
+    items: dict[int, dict[int, str]] = {}
+    for chat_id, event_id, fingerprint in session.execute(query):
+        items.setdefault(chat_id, {})[event_id] = fingerprint
+    return items
+
+
+def _retry_due(now: dt.datetime) -> Any:
+    """The deliveries that may be claimed again: failed, with a next attempt that has come."""
+    return and_(
+        DeliveryRow.status == DeliveryStatus.FAILED,
+        DeliveryRow.next_attempt_at.is_not(None),
+        DeliveryRow.next_attempt_at <= now,
+    )
+
+
+def unclaimable_deliveries(
+    session: Session, digest_keys: set[str], now: dt.datetime
+) -> set[tuple[int, str]]:
+    """(chat, digest key) pairs among ``digest_keys`` that have a delivery row which may not
+    be claimed now (every row but a failed one whose next attempt has come)."""
+    query = select(DeliveryRow.chat_id, DeliveryRow.digest_key).where(
+        DeliveryRow.digest_key.in_(digest_keys), ~_retry_due(now)
+    )
+    return {(chat_id, key) for chat_id, key in session.execute(query)}
+
+
+def reclaim_failed_delivery(
+    session: Session, chat_id: int, digest_key: str, now: dt.datetime
+) -> Claim | None:
+    """Claim again a failed delivery whose next attempt has come (back to ``pending``, one
+    more attempt). None when there is none or another process won: the update is
+    conditional on the row still being due."""
+    reclaimed = session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.chat_id == chat_id,
+            DeliveryRow.digest_key == digest_key,
+            _retry_due(now),
+        )
+        .values(
+            status=DeliveryStatus.PENDING,
+            attempts=DeliveryRow.attempts + 1,
+            next_attempt_at=None,
+        )
+    )
+    if int(getattr(reclaimed, "rowcount", 0) or 0) != 1:
+        return None
+    row = session.scalars(
+        select(DeliveryRow).where(
+            DeliveryRow.chat_id == chat_id, DeliveryRow.digest_key == digest_key
+        )
+    ).one()
+    return Claim(row.id, row.attempts, tuple(row.message_ids or ()))
+
+
+def add_pending_delivery(
+    session: Session, chat_id: int, digest_key: str, now: dt.datetime
+) -> Claim:
+    """Write a new ``pending`` delivery (first attempt). Raises IntegrityError when the chat
+    already has a row for ``digest_key``: the unique key lets one claimant win."""
+    row = DeliveryRow(
+        chat_id=chat_id,
+        digest_key=digest_key,
+        status=DeliveryStatus.PENDING,
+        attempts=1,
+        created_at=now,
+        message_ids=[],
+    )
+    session.add(row)
+    session.flush()
+    return Claim(row.id, 1)
+
+
+def record_delivery_sent(
+    session: Session,
+    delivery_id: int,
+    message_ids: Sequence[int],
+    shown: dict[int, str],
+    now: dt.datetime,
+) -> None:
+    """Mark the delivery sent and make ``shown`` (event id → fingerprint) the chat's previous
+    digest, for the next digest's marks."""
+    row = session.get(DeliveryRow, delivery_id)
+    if row is None:
+        return
+    row.status = DeliveryStatus.SENT
+    row.sent_at = now
+    row.error = None
+    row.message_ids = list(message_ids)
+    chat_id = row.chat_id  # the chat may have migrated while sending
+    session.execute(delete(DigestItemRow).where(DigestItemRow.chat_id == chat_id))
+    session.add_all(
+        DigestItemRow(
+            chat_id=chat_id,
+            event_id=event_id,
+            fingerprint=fingerprint,
+            digest_key=row.digest_key,
+            sent_at=now,
+        )
+        for event_id, fingerprint in shown.items()
+    )
+
+
+def record_delivery_not_sent(
+    session: Session,
+    delivery_id: int,
+    status: DeliveryStatus,
+    error: str,
+    message_ids: Sequence[int],
+    next_attempt_at: dt.datetime | None,
+) -> None:
+    """Mark the delivery ``failed`` or ``unknown``, with the error, the parts that did go
+    out, and when to try again (None: never)."""
+    row = session.get(DeliveryRow, delivery_id)
+    if row is None:
+        return
+    row.status = status
+    row.error = error
+    row.message_ids = list(message_ids)
+    row.next_attempt_at = next_attempt_at
+
+
+def delivery_attempts(session: Session, delivery_id: int) -> int | None:
+    """How many attempts the delivery has had; None when there is no such delivery."""
+    return session.scalar(select(DeliveryRow.attempts).where(DeliveryRow.id == delivery_id))
+
+
+def mark_pending_deliveries_unknown(session: Session, error: str) -> int:
+    """Every ``pending`` delivery becomes ``unknown`` (a crash left them); how many."""
+    result = session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.UNKNOWN, error=error)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def deliveries_by_status(session: Session) -> dict[DeliveryStatus, int]:
+    """How many deliveries are in each state."""
+    query = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+    return {DeliveryStatus(status): int(count) for status, count in session.execute(query)}
+
+
+def retrying_deliveries(session: Session, created_after: dt.datetime) -> int:
+    """Failed deliveries that will be tried again, among those created after ``created_after``
+    (a slot's grace period runs from its first attempt)."""
+    query = (
+        select(func.count())
+        .select_from(DeliveryRow)
+        .where(
+            DeliveryRow.status == DeliveryStatus.FAILED,
+            DeliveryRow.next_attempt_at.is_not(None),
+            DeliveryRow.created_at > created_after,
+        )
+    )
+    return int(session.scalar(query) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverySummary:
+    chat_id: int
+    chat_title: str | None
+    digest_key: str
+    status: DeliveryStatus
+    created_at: dt.datetime
+
+
+def recent_deliveries(session: Session, limit: int) -> list[DeliverySummary]:
+    """The newest ``limit`` deliveries, newest first, with their chat's title."""
+    query = (
+        select(
+            DeliveryRow.chat_id,
+            ChatRow.title,
+            DeliveryRow.digest_key,
+            DeliveryRow.status,
+            DeliveryRow.created_at,
+        )
+        .outerjoin(ChatRow, ChatRow.chat_id == DeliveryRow.chat_id)
+        .order_by(DeliveryRow.id.desc())
+        .limit(limit)
+    )
+    return [DeliverySummary(*row) for row in session.execute(query)]
+
+
+# --------------------------------------------------------------------------- stats
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    chats: int
+    subscribed: int
+    events: int
+    articles: int
+
+
+def store_counts(session: Session) -> StoreCounts:
+    """Chats (and how many are subscribed), events and articles stored."""
+
+    def count(query: Any) -> int:
+        return int(session.scalar(query) or 0)
+
+    return StoreCounts(
+        chats=count(select(func.count()).select_from(ChatRow)),
+        subscribed=count(select(func.count()).select_from(ChatRow).where(ChatRow.active.is_(True))),
+        events=count_events(session),
+        articles=count_articles(session),
+    )
+
+
+def count_articles(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(ArticleRow)) or 0)

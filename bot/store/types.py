@@ -40,7 +40,7 @@ class StrEnumType(TypeDecorator[E]):
     """A ``StrEnum`` stored as its value in a VARCHAR (the same column on both databases);
     a value the enum does not know raises on read instead of passing as a string."""
 
-    impl = String(16)
+    impl = String  # a class, so that ``length`` reaches it (an instance would ignore it)
     cache_ok = True
 
     def __init__(self, enum: type[E], length: int = 16) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.chat import Frequency
 from bot.services.chats import ChatInfo
-from bot.services.schedule import Frequency
+from bot.services.schedule import WEEKDAYS
 
 PREFIX = "set"
 ZONES = (
@@ -50,6 +51,7 @@ def main_menu(chat: ChatInfo) -> InlineKeyboardMarkup:
                 _button(("✓ " if not chat.subscribed or chat.frequency is Frequency.OFF else "")
                         + "Off", "freq", Frequency.OFF.value),
             ],
+            [_button(f"📅 Weekly on {chat.weekday_name}s", "daymenu")],
             [_button("✖ Close", "close")],
         ]
     )  # fmt: skip
@@ -67,4 +69,15 @@ def timezone_menu(chat: ChatInfo) -> InlineKeyboardMarkup:
 def time_menu(chat: ChatInfo) -> InlineKeyboardMarkup:
     current = f"{chat.digest_time:%H:%M}"
     buttons = [_button(("✓ " if t == current else "") + t, "time", t) for t in TIMES]
+    return InlineKeyboardMarkup([*_rows(buttons, 4), [_button("« Back", "menu")]])
+
+
+def day_menu(chat: ChatInfo) -> InlineKeyboardMarkup:
+    """The day of weekly digests; picking one asks for weekly digests on that day."""
+    weekly = chat.shown_frequency is Frequency.WEEKLY
+    buttons = [
+        _button(("✓ " if weekly and number == chat.digest_weekday else "") + name[:3],
+                "day", str(number))
+        for number, name in enumerate(WEEKDAYS)
+    ]  # fmt: skip
     return InlineKeyboardMarkup([*_rows(buttons, 4), [_button("« Back", "menu")]])

@@ -6,6 +6,8 @@ The seed is read from ../shared (published text stays out of the repository).
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +147,32 @@ def test_published_option_dates_plain_text(tmp_path: Path) -> None:
     (event,) = json.loads(result.stdout)[0]["events"]
     assert event["date"] == "2025-03-06"
     assert event["place"] == "Beijing"
+
+
+def test_a_long_article_is_read_up_to_the_ingest_cap(tmp_path: Path) -> None:
+    long = tmp_path / "long.txt"
+    early = (
+        "Japanese Prime Minister Shigeru Ishiba will meet Chinese Premier Li Qiang in Beijing "
+        "on Thursday."
+    )
+    late = (
+        "French President Emmanuel Macron will meet German Chancellor Friedrich Merz in Paris "
+        "on Friday."
+    )
+    filler = "\n\n".join(["Markets were calm and trading volumes stayed low today."] * 60)
+    long.write_text(f"{early}\n\n{filler}\n\n{late}", encoding="utf-8")
+    assert len(long.read_text(encoding="utf-8")) > 3_000
+    env = {**os.environ, "MAX_ARTICLE_CHARS": "2000"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "extract", "--json", "--published", "2025-03-03", long],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"long\.txt: only the first part was read; [\d,]+ characters were not",
+                     result.stderr), result.stderr  # fmt: skip
+    places = [event["place"] for event in json.loads(result.stdout)[0]["events"]]
+    assert "Beijing" in places and "Paris" not in places, places

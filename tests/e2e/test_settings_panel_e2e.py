@@ -38,7 +38,14 @@ def test_only_administrators_use_the_group_settings_panel(
     buttons = [str(b.get("callback_data")) for b in panel.buttons()]
     assert "set:close" in buttons and "set:tzmenu" in buttons, buttons
 
-    for data in ("set:close", "set:tzmenu", "set:timemenu", "set:freq:weekly"):
+    assert "set:daymenu" in buttons, buttons
+    for data in (
+        "set:close",
+        "set:tzmenu",
+        "set:timemenu",
+        "set:freq:weekly",
+        "set:daymenu",
+    ):
         before = len(api.calls())
         answer = _press(api, panel, data, MEMBER)
         assert answer.get("show_alert") is True, (data, answer)
@@ -51,6 +58,21 @@ def test_only_administrators_use_the_group_settings_panel(
         ]
         assert edits == [], f"a member's {data} changed the panel"
     assert panel.buttons(), "the panel lost its keyboard"
+
+    # The administrator picks the day of weekly digests, then closes the panel.
+    index = len(api.calls())
+    answer = _press(api, panel, "set:daymenu", ADMIN)
+    assert not answer.get("show_alert"), answer
+    days = api.wait_for_call("editMessageText", timeout=15, after=index)
+    assert days.ok and "set:day:4" in [str(b.get("callback_data")) for b in panel.buttons()]
+    refused = _press(api, panel, "set:day:4", MEMBER)  # a member cannot pick the day either
+    assert refused.get("show_alert") is True, refused
+    assert "set:day:4" in [str(b.get("callback_data")) for b in panel.buttons()]
+    index = len(api.calls())
+    answer = _press(api, panel, "set:day:4", ADMIN)
+    assert "Fridays" in str(answer.get("text")), answer
+    picked = api.wait_for_call("editMessageText", timeout=15, after=index)
+    assert picked.ok and re.search(r"Frequency: weekly \(on Fridays\)", panel.plain_text)
 
     # The administrator closes it.
     index = len(api.calls())

@@ -13,6 +13,7 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
+from bot.domain.chat import Frequency
 from bot.services import chats
 from bot.services.clock import FixedClock
 from bot.services.context import services_from_settings
@@ -161,12 +162,55 @@ async def test_settings_keyboard(bot: tuple[App, ConsoleRequest]) -> None:
     assert "Digest time: 07:00" in html_to_text(edited[-1]["text"])
 
 
+async def test_settings_day_picker_for_weekly_digests(bot: tuple[App, ConsoleRequest]) -> None:
+    app, request = bot
+    ann = Chat(app, request, 43, 43)
+    panel = await ann.say("/settings")
+    assert "Frequency: off" in html_to_text(panel[0]["text"])  # not subscribed yet: not "daily"
+    assert "set:daymenu" in callbacks(panel[0])
+    days = await ann.press("set:daymenu")
+    assert [d for d in callbacks(days[-1]) if d.startswith("set:day:")] == [
+        f"set:day:{n}" for n in range(7)
+    ]
+    picked = await ann.press("set:day:4")
+    text = html_to_text(picked[-1]["text"])
+    assert "Frequency: weekly (on Fridays)" in text and "Subscribed" in text
+    labels = [b["text"] for row in picked[-1]["reply_markup"]["inline_keyboard"] for b in row]
+    assert "✓ Weekly" in labels and "📅 Weekly on Fridays" in labels  # back on the main menu
+    services = app.bot_data["state"].services
+    chat = chats.get_chat(services, 43)
+    assert (chat.frequency, chat.digest_weekday, chat.subscribed) == (Frequency.WEEKLY, 4, True)
+    assert await ann.press("set:day:9") == []  # refused with an alert, nothing edited
+    assert chats.get_chat(services, 43).digest_weekday == 4
+    await ann.say("/unsubscribe")
+    panel = await ann.say("/settings")
+    assert "Frequency: off" in html_to_text(panel[0]["text"])
+
+
+def group_member_and_admin(app: App, request: ConsoleRequest, group: int) -> tuple[Chat, Chat]:
+    """A member (user 7) and an administrator (user 8) of ``group``."""
+    request.member_status[(group, 7)] = "member"
+    request.member_status[(group, 8)] = "administrator"
+    return Chat(app, request, group, 7), Chat(app, request, group, 8)
+
+
+async def test_only_group_administrators_pick_the_day(bot: tuple[App, ConsoleRequest]) -> None:
+    app, request = bot
+    group = -100124
+    member, admin = group_member_and_admin(app, request, group)
+    services = app.bot_data["state"].services
+    assert await member.press("set:daymenu") == []
+    assert await member.press("set:day:2") == []
+    assert not chats.get_chat(services, group).known
+    edited = await admin.press("set:day:2")
+    assert "Frequency: weekly (on Wednesdays)" in html_to_text(edited[-1]["text"])
+    assert chats.get_chat(services, group).digest_weekday == 2
+
+
 async def test_group_needs_an_administrator(bot: tuple[App, ConsoleRequest]) -> None:
     app, request = bot
     group = -100123
-    request.member_status[(group, 7)] = "member"
-    request.member_status[(group, 8)] = "administrator"
-    member, admin = Chat(app, request, group, 7), Chat(app, request, group, 8)
+    member, admin = group_member_and_admin(app, request, group)
     assert "administrators" in await member.text("/subscribe")
     assert "administrators" in await member.text("/time 09:00")
     assert "Sanae Takaichi" in await member.text("/next")

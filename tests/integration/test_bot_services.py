@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.domain import Status
+from bot.domain.chat import ChatKind, FollowKind, Frequency
 from bot.domain.delivery import DeliveryStatus
 from bot.services import chats, digests, follows, meetings, overview, stats
 from bot.services.calendar import ics_bytes
@@ -19,7 +20,16 @@ from bot.services.errors import InvalidInputError
 from bot.services.rendering import Renderer, html_to_text
 from bot.store import make_session_factory, upgrade_database
 from bot.store.db import make_engine
-from bot.store.models import ArticleRow, ChatRow, DeliveryRow, EventRow, FollowRow, MentionRow
+from bot.store.models import (
+    ArticleRow,
+    ChatRow,
+    DeliveryRow,
+    EventRow,
+    FeedEntryFailureRow,
+    FeedRow,
+    FollowRow,
+    MentionRow,
+)
 
 UTC = dt.UTC
 START = dt.datetime(2025, 10, 27, 5, 0, tzinfo=UTC)
@@ -355,3 +365,44 @@ def test_an_unsubscribed_chat_is_promised_nothing(services: Services) -> None:
     chats.unsubscribe(services, 44)
     empty = html_to_text("\n".join(digests.digest_for(services, 44).messages))
     assert "I'll tell you" not in empty and "/subscribe" in empty
+
+
+def test_state_columns_read_as_enums_and_refuse_unknown_values(services: Services) -> None:
+    chats.subscribe(services, 9, "private")
+    chats.subscribe(services, -9, "supergroup", "Summits")
+    follows.follow(services, 9, "APEC")
+    with services.session() as session:
+        row = session.get(ChatRow, 9)
+        assert row is not None
+        assert (row.frequency, row.type) == (Frequency.DAILY, ChatKind.PRIVATE)
+        assert type(row.frequency) is Frequency and type(row.type) is ChatKind
+        follow = session.scalars(select(FollowRow).where(FollowRow.chat_id == 9)).one()
+        assert type(follow.kind) is FollowKind and follow.kind is FollowKind.ANY
+    assert chats.get_chat(services, -9).is_group
+    # A value no enum knows (a row written by hand) is refused on read, as for every state.
+    with services.session(write=True) as session:
+        session.execute(text("UPDATE chats SET frequency = 'hourly' WHERE chat_id = 9"))
+    with pytest.raises(ValueError, match="hourly"):
+        chats.get_chat(services, 9)
+
+
+def test_feeds_show_the_health_feeds_list_gives(services: Services) -> None:
+    now = services.now()
+    with services.session(write=True) as session:
+        ok = FeedRow(url="https://a.example.org/rss", error_count=0, last_success=now)
+        new = FeedRow(url="https://b.example.org/rss", error_count=0)
+        degraded = FeedRow(url="https://c.example.org/rss", error_count=0, last_success=now)
+        failing = FeedRow(url="https://d.example.org/rss", error_count=3, last_error="HTTP 503")
+        session.add_all([ok, new, degraded, failing])
+        session.flush()
+        session.add(
+            FeedEntryFailureRow(
+                feed_id=degraded.id, url="https://c.example.org/1", last_error="HTTP 404"
+            )
+        )
+    lines = dict(line.split(" — ", 1) for line in stats.feed_lines(services))
+    assert lines["https://a.example.org/rss"].startswith("✅ ok, last read ")
+    assert lines["https://b.example.org/rss"] == "ok, not read yet"
+    assert lines["https://c.example.org/rss"] == "⚠️ DEGRADED: 1 entry(ies) failing: HTTP 404"
+    assert lines["https://d.example.org/rss"] == "⚠️ FAILING x3: HTTP 503"
+    assert stats.collect(services).feeds == stats.feed_lines(services)

@@ -15,9 +15,11 @@ import httpx
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.domain.chat import ChatKind, Frequency
+from bot.domain.delivery import Claim
 from bot.services.chats import ChatInfo
-from bot.services.digests import Claim, Digest
-from bot.services.schedule import Frequency, Slot
+from bot.services.digests import Digest
+from bot.services.schedule import Slot
 from bot.telegram import delivery as delivery_module
 from bot.telegram.delivery import (
     Deliverer,
@@ -129,7 +131,9 @@ class Sleeps:
 
 
 def chat(chat_id: int) -> ChatInfo:
-    return ChatInfo(chat_id, "private", None, "UTC", dt.time(6), 0, Frequency.DAILY, True, NOW)
+    return ChatInfo(
+        chat_id, ChatKind.PRIVATE, None, "UTC", dt.time(6), 0, Frequency.DAILY, True, NOW
+    )
 
 
 def deliverer(bot: FakeBot, sleeps: Sleeps) -> Deliverer:

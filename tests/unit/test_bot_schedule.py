@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.chat import Frequency
 from bot.services.errors import InvalidInputError
 from bot.services.schedule import (
-    Frequency,
     due_slot,
     latest_slot,
     next_slot,
@@ -16,6 +16,7 @@ from bot.services.schedule import (
     parse_frequency,
     parse_time,
     parse_timezone,
+    parse_weekday,
 )
 
 UTC = dt.UTC
@@ -96,6 +97,19 @@ def test_parse_frequency() -> None:
     assert parse_frequency("never") is Frequency.OFF
     with pytest.raises(InvalidInputError, match="daily, weekly or off"):
         parse_frequency("hourly")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("0", 0), ("4", 4), ("6", 6), ("fri", 4), ("Sunday", 6), (" tue ", 1)]
+)
+def test_parse_weekday(text: str, expected: int) -> None:
+    assert parse_weekday(text) == expected
+
+
+@pytest.mark.parametrize("text", ["7", "-1", "", "fr", "someday", "4.0"])
+def test_parse_weekday_refuses_what_is_not_a_day(text: str) -> None:
+    with pytest.raises(InvalidInputError, match="day of the week"):
+        parse_weekday(text)
 
 
 def test_daily_slots_in_the_chats_time_zone() -> None:

@@ -131,6 +131,11 @@ async def settings_callback(update: Update, context: Context) -> None:
                 chat_service.set_frequency, svc, chat_id, value, chat_type_of(update)
             )
             note = f"Frequency: {value}"
+        elif action == "day":
+            chosen = await run_in_thread(
+                chat_service.set_weekly_day, svc, chat_id, value, chat_type_of(update)
+            )
+            note = f"Weekly on {chosen.weekday_name}s"
     except InvalidInputError as exc:
         await query.answer(str(exc)[:200], show_alert=True)
         return
@@ -140,6 +145,8 @@ async def settings_callback(update: Update, context: Context) -> None:
         markup = keyboards.timezone_menu(chat)
     elif action == "timemenu":
         markup = keyboards.time_menu(chat)
+    elif action == "daymenu":
+        markup = keyboards.day_menu(chat)
     else:
         markup = keyboards.main_menu(chat)
     await query.answer(f"✅ {note}" if note else None)
