@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.articles import DEFAULT_MAX_CHARS, cap_article, left_out_note
 from bot.domain import Article, Event
 from bot.errors import SummitBotError
+from bot.plural import plural
 from bot.store.db import session_scope
 from bot.store.repository import add_article, find_duplicate, record_events
 
@@ -94,9 +95,10 @@ class IngestReport:
 
     def summary(self) -> str:
         text = (
-            f"{self.new_articles} new article(s), {len(self.duplicates)} duplicate(s), "
-            f"{self.events_created} event(s) created, {self.events_updated} updated, "
-            f"{len(self.failures)} failure(s)"
+            f"{plural(self.new_articles, 'new article')}, "
+            f"{plural(len(self.duplicates), 'duplicate')}, "
+            f"{plural(self.events_created, 'event')} created, {self.events_updated} updated, "
+            f"{plural(len(self.failures), 'failure')}"
         )
         if self.truncated:
             text += f"; {len(self.truncated)} too long, read only in part"

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.plural import plural
 from bot.services.rendering import day_label
 
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``count`` with the noun in the form it takes: ``plural(1, "entry", "entries")``."""
-    word = singular if count == 1 else (plural_form or f"{singular}s")
-    return f"{count} {word}"
+__all__ = ["moment_label", "plural"]
 
 
 def moment_label(moment: dt.datetime | None) -> str:

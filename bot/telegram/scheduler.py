@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot.plural import plural
 from bot.services import digests as digest_service
 from bot.services.chats import ChatInfo
 from bot.services.context import Services
@@ -56,7 +57,7 @@ class DigestDispatcher:
 
     async def _run(self, due: list[tuple[ChatInfo, Slot]]) -> None:
         async with self._lock:
-            log.info("sending %d digest(s)", len(due))
+            log.info("sending %s", plural(len(due), "digest"))
             try:
                 report = await self.deliverer.broadcast(due)
             except Exception:

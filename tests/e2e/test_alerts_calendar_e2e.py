@@ -53,7 +53,7 @@ def _ingest(harness: BotHarness, name: str, article: tuple[str, str]) -> None:
     path.write_text(f" date {article[0]}\n\n{article[1]}\n", encoding="utf-8")
     result = run_cli(["ingest", str(path)], harness.env(), harness.workdir)
     output = result.stdout + result.stderr
-    assert " 0 failure(s)" in output, output
+    assert " 0 failures" in output, output
 
 
 def _is_alert(message: SentMessage) -> bool:

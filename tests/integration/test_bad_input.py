@@ -14,6 +14,7 @@ from bot.domain import Article
 from bot.ingest import ingest
 from bot.ingest.fetch import make_client
 from bot.ingest.sources import expand_inputs
+from bot.plural import plural
 from bot.settings import Settings
 from bot.store.models import ArticleRow
 
@@ -135,7 +136,7 @@ def test_cli_reports_each_failure_and_exits_non_zero(
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(errors) == len(bad) + 1
     assert "error: " + str(tmp_path / "nowhere.txt") + ": no such file or folder" in errors
-    assert "0 new article(s), 0 duplicate(s)" in out and f"{len(bad) + 1} failure(s)" in out
+    assert "0 new articles, 0 duplicates" in out and plural(len(bad) + 1, "failure") in out
 
 
 def test_nothing_changes_on_duplicate_text_under_another_name(
@@ -221,7 +222,7 @@ def test_dev_zero_and_a_fifo_are_refused_by_the_cli(tmp_path: Path) -> None:
         "error: /dev/zero: not a regular file (a character device)",
         f"error: {fifo}: not a regular file (a FIFO)",
     ]
-    assert "0 new article(s)" in run.stdout and "2 failure(s)" in run.stdout
+    assert "0 new articles" in run.stdout and "2 failures" in run.stdout
 
 
 def test_a_long_article_is_read_in_part_and_says_so(

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.plural import plural
 from bot.store.models import ArticleRow, EventRow, MentionRow
 
 from .conftest import count, write_article
@@ -109,7 +110,7 @@ def test_sigkill_halfway_then_rerun(
 
     rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{total - killed_at} new article(s), {killed_at} duplicate(s)" in rerun.stdout
+    assert f"{plural(total - killed_at, 'new article')}, {killed_at} duplicates" in rerun.stdout
     assert count(session_factory, ArticleRow) == total
     _consistent(session_factory, database_url)
 
@@ -146,6 +147,6 @@ def test_sigkill_inside_a_write_transaction_then_rerun(
 
     rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{total - 4} new article(s), 4 duplicate(s)" in rerun.stdout
+    assert f"{plural(total - 4, 'new article')}, 4 duplicates" in rerun.stdout
     assert count(session_factory, ArticleRow) == total
     _consistent(session_factory, database_url)

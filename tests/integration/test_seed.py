@@ -42,9 +42,9 @@ def test_seed_gives_six_events_in_date_order(
 
 def test_events_command_on_the_seed(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest", "--quiet", str(SEED)]) == 0
-    assert "1 new article(s)" in capsys.readouterr().out
+    assert "1 new article," in capsys.readouterr().out
     assert main(["ingest", "--quiet", str(SEED)]) == 0
-    assert "0 new article(s), 1 duplicate(s)" in capsys.readouterr().out
+    assert "0 new articles, 1 duplicate," in capsys.readouterr().out
     assert main(["events", "--json", "--as-of", "2025-10-27T06:00:00Z"]) == 0
     events = json.loads(capsys.readouterr().out)
     assert len(events) == 6

@@ -46,7 +46,7 @@ def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
     _generate(folder, 24)
     one, two = f"sqlite:///{tmp_path / 'one.sqlite3'}", f"sqlite:///{tmp_path / 'two.sqlite3'}"
     out_one, out_two = _ingest(folder, one, 1), _ingest(folder, two, 2)
-    assert "24 new article(s)" in out_one and "24 new article(s)" in out_two
+    assert "24 new articles" in out_one and "24 new articles" in out_two
     stored_one, stored_two = _store(one), _store(two)
     assert stored_one == stored_two  # same articles in the same order, the same events
     assert stored_one[1]
