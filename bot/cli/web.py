@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 
 from bot.settings import get_settings
 
@@ -29,7 +28,6 @@ def cmd_web(args: argparse.Namespace) -> int:
     from bot.web.server import serve
 
     settings = get_settings()
-    logging.getLogger().setLevel(getattr(logging, settings.log_level.upper(), logging.INFO))
     engine = make_engine(settings.database_url)
     try:
         upgrade_database(engine)
